@@ -1,0 +1,7 @@
+/**
+ * Every migration, oldest first. `npm run migration:generate -- <Name>` writes a new file
+ * here; add its class to this list.
+ */
+import { Foundation1763850000000 } from './1763850000000-foundation';
+
+export const MIGRATIONS = [Foundation1763850000000];

@@ -1,0 +1,58 @@
+import { DynamicModule, Module, ModuleMetadata, RequestMethod } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfigModule } from './config/config.module';
+import { AppConfig } from './config/configuration';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { TenancyModule } from './tenancy/tenancy.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The application role's connection: every request is served through it. */
+  appUrl: string;
+  /** Extra modules (tests mount probes here). */
+  imports?: ModuleMetadata['imports'];
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, appUrl, imports = [] }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          pinoHttp: {
+            level: config.logLevel,
+            redact: {
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+              ],
+              censor: '[redacted]',
+            },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url.split('?')[0],
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+        }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(appUrl, config, 'jwh-app'),
+          retryAttempts: 2,
+          retryDelay: 1000,
+        }),
+        TenancyModule,
+        HealthModule,
+        ...imports,
+      ],
+    };
+  }
+}

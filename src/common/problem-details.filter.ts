@@ -1,0 +1,105 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { FieldError } from './problem';
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+/** PostgreSQL errors a client can cause, by SQLSTATE. */
+const DATABASE_ERRORS: Record<string, [number, string]> = {
+  '23505': [409, 'A record with the same unique value already exists'],
+  '23503': [409, 'The record refers to, or is referred to by, another record'],
+  '23514': [400, 'A value breaks a rule of the record'],
+  '22P02': [400, 'A value has the wrong format'],
+  '22007': [400, 'A date or time has the wrong format'],
+  '22008': [400, 'A date or time is out of range'],
+  '22003': [400, 'A number is out of range'],
+  '40001': [409, 'The record was changed at the same time by another request; try again'],
+  '40P01': [409, 'The record was changed at the same time by another request; try again'],
+  '42501': [403, 'The database refused this change for your council'],
+  '57014': [503, 'The database took too long to answer'],
+};
+
+/** Members of the problem object that an exception's own body may not override. */
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'error', 'statusCode']);
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = this.toProblem(exception, request?.url ?? '');
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: exception, requestId: request?.id },
+        exception instanceof Error ? exception.message : 'Unhandled error',
+      );
+    }
+    if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json')
+      .send(problem);
+  }
+
+  private toProblem(exception: unknown, instance: string): Problem {
+    const base = (status: number, detail: string): Problem => ({
+      type: 'about:blank',
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail,
+      instance,
+    });
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'string') return base(status, body);
+      const { message, errors, ...rest } = body as Record<string, unknown>;
+      const detail = Array.isArray(message)
+        ? message.join('; ')
+        : typeof message === 'string'
+          ? message
+          : exception.message;
+      const extensions = Object.fromEntries(
+        Object.entries(rest).filter(([key]) => !RESERVED.has(key)),
+      );
+      const problem = { ...base(status, detail), ...extensions };
+      if (Array.isArray(errors)) problem.errors = errors as FieldError[];
+      return problem;
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const known = DATABASE_ERRORS[code];
+      if (known) return base(known[0], known[1]);
+    }
+    // Errors raised by Fastify before a route runs: bad JSON, body too large, media type.
+    const fastify = exception as { statusCode?: unknown; message?: string; code?: string };
+    if (
+      typeof fastify?.statusCode === 'number' &&
+      fastify.statusCode >= 400 &&
+      fastify.statusCode < 500
+    ) {
+      return base(fastify.statusCode, fastify.message ?? 'Bad request');
+    }
+    return base(HttpStatus.INTERNAL_SERVER_ERROR, 'Something went wrong on our side');
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Errors as `application/problem+json` (RFC 9457; DESIGN.md, API shape). Services throw
+ * Nest's HTTP exceptions; a 400 from validation carries `errors: [{ field, message }]`.
+ */
+import { BadRequestException, ConflictException, ValidationError } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ example: 'email' }) field: string;
+  @ApiProperty({ example: 'email must be an email' }) message: string;
+}
+
+export class ProblemDto {
+  @ApiProperty({ example: 'about:blank' }) type: string;
+  @ApiProperty({ example: 'Not Found' }) title: string;
+  @ApiProperty({ example: 404 }) status: number;
+  @ApiProperty({ example: 'No workstream with that id' }) detail: string;
+  @ApiProperty({ example: '/api/v1/workstreams/0f9…' }) instance: string;
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On 400: the fields at fault' })
+  errors?: FieldErrorDto[];
+}
+
+export class ValidationProblem extends BadRequestException {
+  constructor(readonly errors: FieldError[]) {
+    super({ message: 'The request has invalid fields', errors });
+  }
+}
+
+/** A write carried a `version` the record no longer has. */
+export class StaleVersionProblem extends ConflictException {
+  constructor(what: string) {
+    super(`The ${what} was changed by someone else; reload it and try again`);
+  }
+}
+
+/** Flattens class-validator's tree into `a.b[0].c` paths. */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const key = /^\d+$/.test(error.property) ? `[${error.property}]` : error.property;
+    const field = parent ? (key.startsWith('[') ? `${parent}${key}` : `${parent}.${key}`) : key;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * One schema for every setting the service reads from its environment. `loadConfig` validates
+ * it once at start; a wrong or missing value stops the process with one line naming the
+ * setting (see `ConfigError`), never a stack trace.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Owner-role connection (runs migrations). Unset: an embedded PostgreSQL is started. */
+  databaseUrl?: string;
+  /** Application-role connection (serves requests). Unset: derived from the owner URL. */
+  databaseAppUrl?: string;
+  databaseAppPassword?: string;
+  databasePoolSize: number;
+  statementTimeoutMs: number;
+  dataDir: string;
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  invitationTtlHours: number;
+  logLevel: LogLevel;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  smtpUrl?: string;
+  mailFrom: string;
+  publicUrl: string;
+  loginThrottleLimit: number;
+  loginThrottleTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${setting} ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function postgresUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, 'must be a postgres:// URL');
+  }
+  if (url.pathname.length < 2) throw new ConfigError(name, 'must name a database');
+  return raw;
+}
+
+/** JWT_SECRET, or one generated into DATA_DIR on first start so restarts keep sessions. */
+function jwtSecret(env: Env, dataDir: string): string {
+  const given = env.JWT_SECRET;
+  if (given !== undefined && given !== '') {
+    if (Buffer.byteLength(given, 'utf8') < 32) {
+      throw new ConfigError('JWT_SECRET', 'must be at least 32 bytes long');
+    }
+    return given;
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const dataDir = resolve(env.DATA_DIR || './.data');
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS || '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `has "${origin}", expected origins like https://a.example`,
+      );
+    }
+  }
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) {
+    throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  }
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    databaseAppUrl: postgresUrl(env, 'DATABASE_APP_URL'),
+    databaseAppPassword: env.DATABASE_APP_PASSWORD || undefined,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    dataDir,
+    jwtSecret: jwtSecret(env, dataDir),
+    jwtIssuer: env.JWT_ISSUER || 'joint-working-hub',
+    jwtAudience: env.JWT_AUDIENCE || 'joint-working-hub-api',
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 3600),
+    refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 7776000),
+    invitationTtlHours: integer(env, 'INVITATION_TTL_HOURS', 72, 1, 720),
+    logLevel,
+    corsOrigins,
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'Joint Working Hub <no-reply@joint-working-hub.local>',
+    publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
+    loginThrottleLimit: integer(env, 'LOGIN_THROTTLE_LIMIT', 10, 1, 10000),
+    loginThrottleTtlSeconds: integer(env, 'LOGIN_THROTTLE_TTL_SECONDS', 900, 1, 86400),
+  };
+}

@@ -1,0 +1,24 @@
+import { ClsStore } from 'nestjs-cls';
+import { Actor } from './actor';
+
+/** What one request carries through AsyncLocalStorage (nestjs-cls). */
+export interface RequestContext extends ClsStore {
+  actor?: Actor;
+}
+
+/** The `app.*` settings row-level security reads, for one transaction. */
+export interface TenantSettings {
+  userId: string;
+  councilId: string;
+  role: string;
+  requestId: string;
+}
+
+export function settingsFor(actor: Actor | undefined, requestId: string): TenantSettings {
+  return {
+    userId: actor?.userId ?? '',
+    councilId: actor?.councilId ?? '',
+    role: actor?.role ?? '',
+    requestId,
+  };
+}

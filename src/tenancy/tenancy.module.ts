@@ -1,0 +1,33 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { randomUUID } from 'node:crypto';
+import { ClsModule } from 'nestjs-cls';
+import { RequestTransactionInterceptor } from './request-transaction.interceptor';
+import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
+
+/**
+ * The one door to the database: the request context (nestjs-cls), one transaction per
+ * request that first sets the `app.*` settings, and the caller's ability.
+ */
+@Global()
+@Module({
+  imports: [
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        generateId: true,
+        idGenerator: (req: { id?: string }) => req.id ?? randomUUID(),
+      },
+      plugins: [
+        new ClsPluginTransactional({
+          adapter: new TenantTransactionalAdapter({ dataSourceToken: getDataSourceToken() }),
+        }),
+      ],
+    }),
+  ],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor }],
+})
+export class TenancyModule {}

@@ -1,0 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppConfig, loadConfig } from '../../src/config/configuration';
+
+/** Settings for a test app: quiet logs, a fixed secret, a data folder of its own. */
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'jwh-test-data-')),
+    LOG_LEVEL: 'silent',
+    JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',
+    ...overrides,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * One database per test file: `CREATE DATABASE … TEMPLATE` a database the global set-up
+ * migrated once, which takes milliseconds. The server is the embedded one unless
+ * DATABASE_URL is set.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { withClient, withDatabase } from '../../src/database/database-urls';
+import { beginStatement } from '../../src/tenancy/tenant-transaction.adapter';
+import { TenantSettings } from '../../src/tenancy/request-context';
+
+export interface TestDatabaseEnv {
+  ownerUrl: string;
+  appUrl: string;
+  template: string;
+}
+
+export const TEST_DB_ENV = 'JWH_TEST_DATABASE';
+
+export function testDatabaseEnv(): TestDatabaseEnv {
+  const raw = process.env[TEST_DB_ENV];
+  if (!raw) throw new Error('The e2e global set-up did not run (see jest.config.js)');
+  return JSON.parse(raw) as TestDatabaseEnv;
+}
+
+export interface TestDatabase {
+  name: string;
+  ownerUrl: string;
+  appUrl: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const env = testDatabaseEnv();
+  const name = `jwh_test_${randomBytes(6).toString('hex')}`;
+  await withClient(env.ownerUrl, (client) =>
+    client.query(`CREATE DATABASE ${name} TEMPLATE ${env.template}`),
+  );
+  return {
+    name,
+    ownerUrl: withDatabase(env.ownerUrl, name),
+    appUrl: withDatabase(env.appUrl, name),
+    drop: () =>
+      withClient(env.ownerUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      ).then(() => undefined),
+  };
+}
+
+/**
+ * Runs SQL as the application role with the given tenant settings, as a request would:
+ * row-level security applies. Use `platformAdmin` settings to inspect what is stored.
+ */
+export async function queryAs<T = Record<string, unknown>>(
+  appUrl: string,
+  settings: Partial<TenantSettings>,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new Client({ connectionString: appUrl });
+  await client.connect();
+  try {
+    await client.query(
+      beginStatement({ userId: '', councilId: '', role: '', requestId: 'test', ...settings }),
+    );
+    const result = await client.query(sql, params);
+    await client.query('COMMIT');
+    return result.rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+export const PLATFORM_ADMIN_SETTINGS: Partial<TenantSettings> = {
+  userId: '00000000-0000-4000-8000-000000000000',
+  role: 'platform_admin',
+};
