@@ -3,5 +3,6 @@
  * here; add its class to this list.
  */
 import { Foundation1763850000000 } from './1763850000000-foundation';
+import { Identity1763860000000 } from './1763860000000-identity';
 
-export const MIGRATIONS = [Foundation1763850000000];
+export const MIGRATIONS = [Foundation1763850000000, Identity1763860000000];

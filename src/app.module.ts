@@ -4,7 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { AuthModule } from './auth/auth.module';
+import { CouncilsModule } from './councils/councils.module';
 import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 export interface AppModuleOptions {
@@ -51,6 +54,9 @@ export class AppModule {
         }),
         TenancyModule,
         HealthModule,
+        AuthModule,
+        CouncilsModule,
+        UsersModule,
         ...imports,
       ],
     };

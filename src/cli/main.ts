@@ -2,15 +2,20 @@
  * The operator CLI: `npm run cli -- <command>`.
  *   migration:run              apply pending migrations (as the owner role)
  *   migration:generate <Name>  write migrations/<timestamp>-<name>.ts from the entities
+ *   create-platform-admin --email E --name N
+ *                              the first platform admin; the password comes from the
+ *                              PASSWORD environment variable, or stdin when it is unset
  * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does
  * (stop the service first: one embedded server per data folder).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/configuration';
+import { loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
+import { PasswordService } from '../auth/password.service';
+import { inTenantTransaction } from '../tenancy/tenant-transaction.adapter';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,17 +52,70 @@ async function generate(ownerUrl: string, name: string): Promise<void> {
   }
 }
 
+function option(args: string[], name: string): string {
+  const index = args.indexOf(`--${name}`);
+  const value = index >= 0 ? args[index + 1] : undefined;
+  if (!value) throw new Error(`Give --${name}`);
+  return value;
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.PASSWORD) return process.env.PASSWORD;
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/** Runs as the operator: platform-admin settings, so row-level security and the audit apply. */
+async function createPlatformAdmin(appUrl: string, args: string[]): Promise<void> {
+  const email = option(args, 'email');
+  const name = option(args, 'name');
+  const password = await readPassword();
+  if (password.length < 12 || Buffer.byteLength(password) > 1024) {
+    throw new Error('The password must be 12 characters to 1 KB long');
+  }
+  const hash = await new PasswordService().hash(password);
+  const options = dataSourceOptions(
+    appUrl,
+    { databasePoolSize: 1, statementTimeoutMs: 60000 },
+    'jwh-cli',
+  );
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  try {
+    const settings = { userId: '', councilId: '', role: 'platform_admin', requestId: 'cli' };
+    await inTenantTransaction(dataSource, settings, async (manager) => {
+      const taken: unknown[] = await manager.query(
+        'SELECT 1 FROM users WHERE lower(email) = lower($1)',
+        [email],
+      );
+      if (taken.length) throw new Error(`A user with the email ${email} already exists`);
+      await manager.query(
+        `INSERT INTO users (email, name, role, status, password_hash)
+         VALUES ($1, $2, 'platform_admin', 'active', $3)`,
+        [email, name, hash],
+      );
+    });
+    log(`Created platform admin ${email}`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+const COMMANDS = ['migration:run', 'migration:generate', 'create-platform-admin'];
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (command !== 'migration:run' && command !== 'migration:generate') {
-    throw new Error(
-      `Unknown command "${command ?? ''}": use migration:run or migration:generate <Name>`,
-    );
+  if (!command || !COMMANDS.includes(command)) {
+    throw new Error(`Unknown command "${command ?? ''}": use one of ${COMMANDS.join(', ')}`);
   }
   const config = loadConfig();
   const database = await prepareDatabase(config, log);
   try {
     if (command === 'migration:generate') await generate(database.ownerUrl, args[0] ?? '');
+    else if (command === 'create-platform-admin') await createPlatformAdmin(database.appUrl, args);
     else log('Migrations are up to date');
   } finally {
     await database.embedded?.stop();
@@ -65,8 +123,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

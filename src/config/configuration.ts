@@ -43,6 +43,7 @@ export interface AppConfig {
   publicUrl: string;
   loginThrottleLimit: number;
   loginThrottleTtlSeconds: number;
+  loginThrottleIpLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -147,5 +148,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     loginThrottleLimit: integer(env, 'LOGIN_THROTTLE_LIMIT', 10, 1, 10000),
     loginThrottleTtlSeconds: integer(env, 'LOGIN_THROTTLE_TTL_SECONDS', 900, 1, 86400),
+    loginThrottleIpLimit: integer(env, 'LOGIN_THROTTLE_IP_LIMIT', 100, 1, 100000),
   };
 }

@@ -7,7 +7,7 @@ import { AppConfig, loadConfig } from '../../src/config/configuration';
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     DATA_DIR: mkdtempSync(join(tmpdir(), 'jwh-test-data-')),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',
     ...overrides,
   });

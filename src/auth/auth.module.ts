@@ -1,0 +1,64 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ConfigService } from '@nestjs/config';
+import { AppConfig } from '../config/configuration';
+import { AbilityFactory } from '../tenancy/ability.factory';
+import { PoliciesGuard } from '../tenancy/policies.guard';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { MeController } from './me.controller';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordService } from './password.service';
+
+/** Sign-in attempts are counted per IP and per account (the email tried). */
+const byIp = (req: Record<string, unknown>) => String(req.ip);
+const byAccount = (req: Record<string, unknown>) => {
+  const email = (req.body as { email?: unknown } | undefined)?.email;
+  return typeof email === 'string' ? `account:${email.toLowerCase()}` : byIp(req);
+};
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => ({
+        secret: config.get('jwtSecret', { infer: true }),
+        signOptions: { algorithm: 'HS256' },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<AppConfig, true>) => {
+        const limit = config.get('loginThrottleLimit', { infer: true });
+        const ttl = config.get('loginThrottleTtlSeconds', { infer: true }) * 1000;
+        return [
+          {
+            name: 'ip',
+            limit: config.get('loginThrottleIpLimit', { infer: true }),
+            ttl,
+            getTracker: byIp,
+          },
+          { name: 'account', limit, ttl, getTracker: byAccount },
+        ];
+      },
+    }),
+  ],
+  controllers: [AuthController, MeController],
+  providers: [
+    AuthService,
+    PasswordService,
+    JwtStrategy,
+    AbilityFactory,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: PoliciesGuard },
+  ],
+  exports: [PasswordService, AbilityFactory],
+})
+export class AuthModule {}

@@ -1,0 +1,34 @@
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { Actor } from '../tenancy/actor';
+import { IS_PUBLIC, RequestWithActor } from '../tenancy/decorators';
+
+/** Every route needs a valid access token unless it is `@Public()`. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+    return super.canActivate(context);
+  }
+
+  override handleRequest<T = Actor>(
+    error: unknown,
+    actor: T | false,
+    _info: unknown,
+    context: ExecutionContext,
+  ): T {
+    if (error instanceof Error) throw error;
+    if (!actor) throw new UnauthorizedException('Sign in with a valid access token');
+    context.switchToHttp().getRequest<RequestWithActor>().actor = actor as unknown as Actor;
+    return actor;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import * as argon2 from 'argon2';
+
+/** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
+const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+/** argon2 runs on libuv's 4 threads; two at a time leaves room for everything else. */
+const MAX_CONCURRENT = 2;
+
+@Injectable()
+export class PasswordService {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private dummyHash?: Promise<string>;
+
+  hash(password: string): Promise<string> {
+    return this.limited(() => argon2.hash(password, OPTIONS));
+  }
+
+  /** Verifies against a hash, or against a dummy one so that an unknown email costs the same. */
+  async verify(hash: string | null | undefined, password: string): Promise<boolean> {
+    this.dummyHash ??= argon2.hash('not-a-real-password-0000', OPTIONS);
+    const target = hash ?? (await this.dummyHash);
+    const ok = await this.limited(() => argon2.verify(target, password).catch(() => false));
+    return ok && !!hash;
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= MAX_CONCURRENT)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}

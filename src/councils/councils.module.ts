@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { CouncilsController } from './councils.controller';
+import { CouncilsService } from './councils.service';
+
+@Module({ controllers: [CouncilsController], providers: [CouncilsService] })
+export class CouncilsModule {}

@@ -1,0 +1,107 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
+import { asSubject } from '../tenancy/ability';
+import { Actor } from '../tenancy/actor';
+import { CouncilDirectoryEntryDto, CouncilDto, OnboardCouncilDto } from './dto/council.dto';
+
+const DIRECTORY = `c.id, c.name, c.slug, c.gss_code AS "gssCode", c.type, c.nation`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface RegisterEntry {
+  registerCode: string;
+  name: string;
+  gssCode: string | null;
+  endDate: string | null;
+  replacedBy: string | null;
+  successor: string | null;
+  nation: string;
+  region: string | null;
+  typeName: string;
+}
+
+@Injectable()
+export class CouncilsService {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** The directory (name, code, type) is public to every signed-in user; sorted by name, id. */
+  async directory(_actor: Actor, query: PageQueryDto): Promise<Page<CouncilDirectoryEntryDto>> {
+    const params: unknown[] = [];
+    let where = 'TRUE';
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where = `(c.name, c.id) > ($1, $2::uuid)`;
+    }
+    params.push(query.limit + 1);
+    const rows: CouncilDirectoryEntryDto[] = await this.txHost.tx.query(
+      `SELECT ${DIRECTORY} FROM councils c WHERE ${where} ORDER BY c.name, c.id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, query.limit, (row) => [row.name, row.id]);
+  }
+
+  /** Other councils see the directory entry; the council itself and platform admins see all. */
+  async get(actor: Actor, id: string): Promise<CouncilDto> {
+    if (!UUID.test(id)) throw new NotFoundException('No council with that id');
+    const [council] = await this.txHost.tx.query<CouncilDto[]>(
+      `SELECT ${DIRECTORY}, p.register_code AS "registerCode", p.region, p.status, p.website,
+              p.contact_email AS "contactEmail"
+         FROM councils c LEFT JOIN council_profiles p ON p.council_id = c.id
+        WHERE c.id = $1`,
+      [id],
+    );
+    if (!council) throw new NotFoundException('No council with that id');
+    if (actor.ability.can('read', asSubject('CouncilProfile', { councilId: id }))) return council;
+    const { id: cid, name, slug, gssCode, type, nation } = council;
+    return { id: cid, name, slug, gssCode, type, nation };
+  }
+
+  /** A platform admin onboards a council from its entry in the register of UK local authorities. */
+  async onboard(_actor: Actor, dto: OnboardCouncilDto): Promise<CouncilDto> {
+    if (!dto.gssCode === !dto.registerCode) {
+      throw new BadRequestException({
+        message: 'Give either gssCode or registerCode',
+        errors: [{ field: 'gssCode', message: 'give either gssCode or registerCode' }],
+      });
+    }
+    const [entry] = await this.txHost.tx.query<RegisterEntry[]>(
+      `SELECT a.register_code AS "registerCode", a.official_name AS name, a.gss_code AS "gssCode",
+              to_char(a.end_date, 'YYYY-MM-DD') AS "endDate", a.replaced_by AS "replacedBy",
+              s.official_name AS successor, a.nation, a.region, a.type_name AS "typeName"
+         FROM local_authorities a LEFT JOIN local_authorities s ON s.register_code = split_part(a.replaced_by, '|', 1)
+        WHERE ($1::text IS NOT NULL AND a.gss_code = $1) OR ($2::text IS NOT NULL AND a.register_code = $2)
+        ORDER BY a.end_date DESC NULLS FIRST LIMIT 1`,
+      [dto.gssCode ?? null, dto.registerCode ?? null],
+    );
+    if (!entry) throw new NotFoundException('No local authority in the register has that code');
+    if (entry.endDate) {
+      throw new ConflictException(
+        `${entry.name} ended on ${entry.endDate}; onboard its successor ${entry.successor ?? entry.replacedBy ?? ''}`.trim(),
+      );
+    }
+    if (!entry.gssCode)
+      throw new ConflictException(`${entry.name} has no GSS code in the register`);
+    const slug = entry.name
+      .toLowerCase()
+      .replace(/&/g, 'and')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
+    const [council] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO councils (name, slug, gss_code, type, nation) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [entry.name, slug, entry.gssCode, entry.typeName, entry.nation],
+    );
+    await this.txHost.tx.query(
+      `INSERT INTO council_profiles (council_id, register_code, region, website, contact_email)
+       VALUES ($1, $2, $3, $4, $5)`,
+      [council.id, entry.registerCode, entry.region, dto.website ?? null, dto.contactEmail ?? null],
+    );
+    return this.get(_actor, council.id);
+  }
+}

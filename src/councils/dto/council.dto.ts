@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+
+export class CouncilDirectoryEntryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) name: string;
+  @ApiProperty({ example: 'inverclyde' }) slug: string;
+  @ApiProperty({ example: 'S12000018' }) gssCode: string;
+  @ApiProperty({ example: 'Scottish unitary authority' }) type: string;
+  @ApiProperty({ example: 'Scotland' }) nation: string;
+}
+
+export class CouncilDto extends CouncilDirectoryEntryDto {
+  @ApiPropertyOptional({ example: 'IVC', description: 'Own council and platform admins only' })
+  registerCode?: string;
+  @ApiPropertyOptional() region?: string | null;
+  @ApiPropertyOptional({ enum: ['active', 'suspended'] }) status?: string;
+  @ApiPropertyOptional() website?: string | null;
+  @ApiPropertyOptional() contactEmail?: string | null;
+}
+
+export class CouncilPageDto {
+  @ApiProperty({ type: [CouncilDirectoryEntryDto] }) data: CouncilDirectoryEntryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+/** Onboarding starts from the register entry: give its GSS code or its register code. */
+export class OnboardCouncilDto {
+  @ApiPropertyOptional({ example: 'S12000018' })
+  @IsOptional()
+  @Matches(/^[A-Z][0-9]{8}$/, { message: 'gssCode must be a letter and 8 digits, like S12000018' })
+  gssCode?: string;
+
+  @ApiPropertyOptional({ example: 'IVC' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'registerCode must be three capital letters, like IVC' })
+  registerCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { AppAbility, RuleBuilder, buildAbility } from './ability';
+import { Role } from './actor';
+
+export interface AbilityInput {
+  userId: string;
+  councilId: string | null;
+  role: Role;
+}
+
+/**
+ * The rules of DESIGN.md's visibility table for councils, users and audit events. Row-level
+ * security in migrations/1763860000000-identity.ts states the same rules for the database.
+ */
+function identityRules({ can, cannot }: RuleBuilder, actor: AbilityInput): void {
+  if (actor.role === 'platform_admin') {
+    can('manage', 'all');
+    return;
+  }
+  can('read', 'Council');
+  can('read', 'CouncilProfile', { councilId: actor.councilId });
+  can('read', 'User', { councilId: actor.councilId });
+  if (actor.role === 'council_admin') {
+    can('update', 'CouncilProfile', { councilId: actor.councilId });
+    can(['create', 'update'], 'User', { councilId: actor.councilId });
+    cannot(['create', 'update'], 'User', { role: 'platform_admin' });
+    can('read', 'AuditEvent', { councilId: actor.councilId });
+  }
+}
+
+@Injectable()
+export class AbilityFactory {
+  forActor(actor: AbilityInput): AppAbility {
+    return buildAbility((builder) => identityRules(builder, actor));
+  }
+}

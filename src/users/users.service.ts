@@ -1,0 +1,118 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
+import { StaleVersionProblem } from '../common/problem';
+import { asSubject } from '../tenancy/ability';
+import { Actor } from '../tenancy/actor';
+import { accessCondition } from '../tenancy/rules-to-sql';
+import { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+
+const COLUMNS = `id, council_id AS "councilId", email, name, job_title AS "jobTitle", role, status, version,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
+const POLICY_COLUMNS = { councilId: 'council_id', role: 'role', id: 'id' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** Users the caller may read, oldest first (ties by id), keyset-paginated in SQL. */
+  async list(actor: Actor, query: PageQueryDto): Promise<Page<UserDto>> {
+    const visible = accessCondition(actor.ability, 'read', 'User', POLICY_COLUMNS);
+    if (!visible) return { data: [], nextCursor: null };
+    const params = [...visible.params];
+    let where = visible.sql;
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ` AND (created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    params.push(query.limit + 1);
+    const rows: UserDto[] = await this.txHost.tx.query(
+      `SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY created_at, id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, query.limit, (row) => [row.createdAt, row.id]);
+  }
+
+  /** A user the caller may not see is 404, whether or not it exists. */
+  async get(actor: Actor, id: string): Promise<UserDto> {
+    const rows = UUID.test(id)
+      ? await this.txHost.tx.query<UserDto[]>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])
+      : [];
+    const user = rows[0];
+    if (!user || !actor.ability.can('read', asSubject('User', user))) {
+      throw new NotFoundException('No user with that id');
+    }
+    return user;
+  }
+
+  async create(actor: Actor, dto: CreateUserDto): Promise<UserDto> {
+    const councilId = dto.role === 'platform_admin' ? null : (dto.councilId ?? actor.councilId);
+    const draft = asSubject('User', { councilId, role: dto.role });
+    if (!actor.ability.can('create', draft)) {
+      throw new ForbiddenException(
+        'You may create users only in your own council, and never platform admins',
+      );
+    }
+    const [user] = await this.txHost.tx.query<UserDto[]>(
+      `INSERT INTO users (council_id, email, name, job_title, role, status)
+       VALUES ($1, $2, $3, $4, $5, 'invited') RETURNING ${COLUMNS}`,
+      [councilId, dto.email, dto.name, dto.jobTitle ?? null, dto.role],
+    );
+    return user;
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    const user = await this.get(actor, id);
+    if (!actor.ability.can('update', asSubject('User', user))) {
+      throw new ForbiddenException('Only your council admins may manage its users');
+    }
+    if (dto.role && !actor.ability.can('update', asSubject('User', { ...user, role: dto.role }))) {
+      throw new ForbiddenException('You may not grant that role');
+    }
+    if (user.version !== dto.version) throw new StaleVersionProblem('user');
+    const losesAdmin =
+      user.role === 'council_admin' &&
+      user.status === 'active' &&
+      ((dto.role && dto.role !== 'council_admin') || (dto.status && dto.status !== 'active'));
+    if (losesAdmin) await this.assertAnotherActiveAdmin(user);
+    const rows = await this.txHost.tx.query<[UserDto[], number]>(
+      `UPDATE users SET name = coalesce($2, name), job_title = coalesce($3, job_title),
+              role = coalesce($4, role), status = coalesce($5, status), version = version + 1
+        WHERE id = $1 AND version = $6 RETURNING ${COLUMNS}`,
+      [
+        id,
+        dto.name ?? null,
+        dto.jobTitle ?? null,
+        dto.role ?? null,
+        dto.status ?? null,
+        dto.version,
+      ],
+    );
+    const updated = rows[0][0];
+    if (!updated) throw new StaleVersionProblem('user');
+    // A disabled user's sessions end now, not when their access token expires.
+    if (updated.status === 'disabled')
+      await this.txHost.tx.query('SELECT auth_revoke_user($1)', [id]);
+    return updated;
+  }
+
+  /** A council must keep at least one active admin. */
+  private async assertAnotherActiveAdmin(user: UserDto): Promise<void> {
+    const others: unknown[] = await this.txHost.tx.query(
+      `SELECT 1 FROM users WHERE council_id = $1 AND role = 'council_admin' AND status = 'active' AND id <> $2
+       FOR UPDATE`,
+      [user.councilId, user.id],
+    );
+    if (!others.length)
+      throw new ConflictException('A council must keep at least one active council admin');
+  }
+}

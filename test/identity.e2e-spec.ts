@@ -1,0 +1,337 @@
+import request from 'supertest';
+import jwt from 'jsonwebtoken';
+import { TestApp, createTestApp } from './support/test-app';
+import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
+import { SignedIn, World, bearer } from './support/world';
+
+const INVERCLYDE = 'S12000018';
+const BANES = 'E06000022';
+
+describe('councils, users and tenancy', () => {
+  let t: TestApp;
+  let world: World;
+  let councilA: string;
+  let councilB: string;
+  let adminA: SignedIn;
+  let officerA: SignedIn;
+  let officerB: SignedIn;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
+    world = await World.create(t);
+    councilA = await world.council(INVERCLYDE);
+    councilB = await world.council(BANES);
+    adminA = await world.user(councilA, 'council_admin');
+    officerA = await world.user(councilA, 'officer');
+    officerB = await world.user(councilB, 'officer');
+  });
+  afterAll(() => t.close());
+
+  const auditCount = async () =>
+    Number(
+      (
+        await queryAs<{ n: string }>(
+          t.db.appUrl,
+          PLATFORM_ADMIN_SETTINGS,
+          'SELECT count(*) AS n FROM audit_events',
+        )
+      )[0].n,
+    );
+
+  describe('councils', () => {
+    it('onboards a council from its register entry', async () => {
+      const res = await request(t.http)
+        .get(`/api/v1/councils/${councilA}`)
+        .set(bearer(world.admin));
+      expect(res.body).toMatchObject({
+        name: 'Inverclyde Council',
+        gssCode: INVERCLYDE,
+        nation: 'Scotland',
+        registerCode: 'IVC',
+        status: 'active',
+      });
+    });
+
+    it('refuses a former authority, naming its successor', async () => {
+      const res = await request(t.http)
+        .post('/api/v1/councils')
+        .set(bearer(world.admin))
+        .send({ registerCode: 'AYL' });
+      expect(res.status).toBe(409);
+      expect(res.body.detail).toMatch(
+        /Aylesbury Vale.*ended on 2020-03-31.*successor Buckinghamshire/,
+      );
+    });
+
+    it('shows other councils only the directory entry', async () => {
+      const res = await request(t.http).get(`/api/v1/councils/${councilA}`).set(bearer(officerB));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        id: councilA,
+        name: 'Inverclyde Council',
+        slug: 'inverclyde-council',
+        gssCode: INVERCLYDE,
+        type: expect.any(String),
+        nation: 'Scotland',
+      });
+    });
+
+    it('gives a council admin 403 on onboarding a council', async () => {
+      const res = await request(t.http)
+        .post('/api/v1/councils')
+        .set(bearer(adminA))
+        .send({ gssCode: 'S12000049' });
+      expect(res.status).toBe(403);
+    });
+  });
+
+  describe('users', () => {
+    it("lists only the officer's own council's users", async () => {
+      const res = await request(t.http).get('/api/v1/users').set(bearer(officerA));
+      expect(res.status).toBe(200);
+      const councils = new Set((res.body.data as { councilId: string }[]).map((u) => u.councilId));
+      expect([...councils]).toEqual([councilA]);
+      expect(res.body.data).toHaveLength(2);
+    });
+
+    it('gives an officer of A 404 on a user of B, for reading and for changing', async () => {
+      expect(
+        (await request(t.http).get(`/api/v1/users/${officerB.id}`).set(bearer(officerA))).status,
+      ).toBe(404);
+      const patch = await request(t.http)
+        .patch(`/api/v1/users/${officerB.id}`)
+        .set(bearer(officerA))
+        .send({ name: 'X', version: 1 });
+      expect(patch.status).toBe(404);
+    });
+
+    it('gives an officer of A 403 on changing a user of A', async () => {
+      const res = await request(t.http)
+        .patch(`/api/v1/users/${adminA.id}`)
+        .set(bearer(officerA))
+        .send({ name: 'X', version: 1 });
+      expect(res.status).toBe(403);
+    });
+
+    it('lets a council admin create a user in their council, with one audit event and a Location', async () => {
+      const before = await auditCount();
+      const res = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(adminA))
+        .send({ email: 'new@inverclyde.test', name: 'New Officer', role: 'viewer' });
+      expect(res.status).toBe(201);
+      expect(res.headers.location).toBe(`/api/v1/users/${res.body.id}`);
+      expect(res.body).toMatchObject({ councilId: councilA, role: 'viewer', status: 'invited' });
+      expect(res.body).not.toHaveProperty('passwordHash');
+      expect(await auditCount()).toBe(before + 1);
+      const [event] = await queryAs<{
+        actor_user_id: string;
+        council_id: string;
+        action: string;
+        after: Record<string, unknown>;
+      }>(
+        t.db.appUrl,
+        PLATFORM_ADMIN_SETTINGS,
+        'SELECT * FROM audit_events ORDER BY id DESC LIMIT 1',
+      );
+      expect(event).toMatchObject({
+        actor_user_id: adminA.id,
+        council_id: councilA,
+        action: 'insert',
+      });
+      expect(event.after).not.toHaveProperty('password_hash');
+    });
+
+    it('refuses a council admin creating a user in B, or a platform admin, with 403', async () => {
+      const inB = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(adminA))
+        .send({ email: 'b@x.test', name: 'B', role: 'officer', councilId: councilB });
+      expect(inB.status).toBe(403);
+      const platform = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(adminA))
+        .send({ email: 'p@x.test', name: 'P', role: 'platform_admin' });
+      expect(platform.status).toBe(403);
+    });
+
+    it('names the field at fault on bad input', async () => {
+      const res = await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(adminA))
+        .send({ email: 'not-an-email', name: 'N', role: 'chief' });
+      expect(res.status).toBe(400);
+      expect((res.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
+        'email',
+        'role',
+      ]);
+    });
+
+    it('answers 409 on demoting the last active council admin, and changes nothing', async () => {
+      const res = await request(t.http)
+        .patch(`/api/v1/users/${adminA.id}`)
+        .set(bearer(adminA))
+        .send({ role: 'officer', version: 1 });
+      expect(res.status).toBe(409);
+      const [row] = await queryAs<{ role: string }>(
+        t.db.appUrl,
+        PLATFORM_ADMIN_SETTINGS,
+        'SELECT role FROM users WHERE id = $1',
+        [adminA.id],
+      );
+      expect(row.role).toBe('council_admin');
+    });
+
+    it('answers 409 on a stale version', async () => {
+      const first = await request(t.http)
+        .patch(`/api/v1/users/${officerA.id}`)
+        .set(bearer(adminA))
+        .send({ jobTitle: 'Lead', version: 1 });
+      expect(first.status).toBe(200);
+      const stale = await request(t.http)
+        .patch(`/api/v1/users/${officerA.id}`)
+        .set(bearer(adminA))
+        .send({ jobTitle: 'Other', version: 1 });
+      expect(stale.status).toBe(409);
+    });
+  });
+
+  describe('row-level security alone', () => {
+    it("returns no row of council B to the application role with council A's settings", async () => {
+      const settings = { userId: officerA.id, councilId: councilA, role: 'officer' };
+      const users = await queryAs<{ council_id: string }>(
+        t.db.appUrl,
+        settings,
+        'SELECT council_id FROM users',
+      );
+      expect(users.length).toBeGreaterThan(0);
+      expect(users.every((u) => u.council_id === councilA)).toBe(true);
+      const profiles = await queryAs(
+        t.db.appUrl,
+        settings,
+        'SELECT * FROM council_profiles WHERE council_id = $1',
+        [councilB],
+      );
+      expect(profiles).toEqual([]);
+      const audit = await queryAs(t.db.appUrl, settings, 'SELECT * FROM audit_events');
+      expect(audit).toEqual([]);
+    });
+
+    it('refuses UPDATE and DELETE on audit_events to the application role', async () => {
+      await expect(
+        queryAs(t.db.appUrl, PLATFORM_ADMIN_SETTINGS, `UPDATE audit_events SET action = 'x'`),
+      ).rejects.toThrow(/permission denied/);
+      await expect(
+        queryAs(t.db.appUrl, PLATFORM_ADMIN_SETTINGS, 'DELETE FROM audit_events'),
+      ).rejects.toThrow(/permission denied/);
+    });
+
+    it('does not let the application role read password hashes', async () => {
+      await expect(
+        queryAs(t.db.appUrl, PLATFORM_ADMIN_SETTINGS, 'SELECT password_hash FROM users'),
+      ).rejects.toThrow(/permission denied/);
+    });
+  });
+
+  describe('sessions', () => {
+    it('rotates refresh tokens, and a reused one revokes the family', async () => {
+      const me = await world.user(councilA, 'viewer');
+      const first = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: me.refreshToken });
+      expect(first.status).toBe(200);
+      const reuse = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: me.refreshToken });
+      expect(reuse.status).toBe(401);
+      const newest = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: first.body.refreshToken });
+      expect(newest.status).toBe(401);
+      expect((await request(t.http).get('/api/v1/me').set(bearer(first.body))).status).toBe(401);
+    });
+
+    it('gives exactly one success to ten parallel refreshes of one token, in each of 50 repetitions', async () => {
+      const counts: number[] = [];
+      for (let round = 0; round < 50; round++) {
+        // The losers presented a used token, which revokes the family: a fresh session each round.
+        const session = await world.user(councilA, 'viewer');
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            request(t.http)
+              .post('/api/v1/auth/refresh')
+              .send({ refreshToken: session.refreshToken }),
+          ),
+        );
+        counts.push(results.filter((r) => r.status === 200).length);
+      }
+      expect(counts).toEqual(new Array(50).fill(1));
+    }, 120000);
+
+    it("refuses a disabled user's valid access token on the next request", async () => {
+      const me = await world.user(councilA, 'officer');
+      expect((await request(t.http).get('/api/v1/me').set(bearer(me))).status).toBe(200);
+      const res = await request(t.http)
+        .patch(`/api/v1/users/${me.id}`)
+        .set(bearer(adminA))
+        .send({ status: 'disabled', version: 1 });
+      expect(res.status).toBe(200);
+      expect((await request(t.http).get('/api/v1/me').set(bearer(me))).status).toBe(401);
+    });
+
+    it('ends the session on logout', async () => {
+      const me = await world.user(councilA, 'viewer');
+      expect((await request(t.http).post('/api/v1/auth/logout').set(bearer(me))).status).toBe(204);
+      expect((await request(t.http).get('/api/v1/me').set(bearer(me))).status).toBe(401);
+    });
+
+    it('answers the same for an unknown email and a wrong password', async () => {
+      const unknown = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: 'nobody@x.test', password: 'whatever-password' });
+      const wrong = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: officerA.email, password: 'wrong-password-here' });
+      expect(unknown.status).toBe(401);
+      expect(wrong.status).toBe(401);
+      expect(unknown.body.detail).toBe(wrong.body.detail);
+    });
+
+    it('refuses tokens without exp, with alg none, with a changed sub, or signed with another key', async () => {
+      const claims = jwt.decode(officerA.accessToken) as Record<string, unknown>;
+      const secret = t.config.jwtSecret;
+      const { exp: _exp, iat: _iat, ...rest } = claims;
+      const noExp = jwt.sign(rest, secret, { algorithm: 'HS256' });
+      const none = jwt.sign(claims, '', { algorithm: 'none' } as jwt.SignOptions);
+      const [h, , s] = officerA.accessToken.split('.');
+      const changed = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: officerB.id })).toString('base64url')}.${s}`;
+      const otherKey = jwt.sign(claims, 'another-secret-that-is-32-bytes-long!!', {
+        algorithm: 'HS256',
+      });
+      for (const token of [noExp, none, changed, otherKey]) {
+        expect(
+          (
+            await request(t.http)
+              .get('/api/v1/me')
+              .set({ Authorization: `Bearer ${token}` })
+          ).status,
+        ).toBe(401);
+      }
+      expect((await request(t.http).get('/api/v1/me').set(bearer(officerA))).status).toBe(200);
+    });
+
+    it('answers 429 with Retry-After after 10 failed logins for one account', async () => {
+      let last = 0;
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 11; i++) {
+        const res = await request(t.http)
+          .post('/api/v1/auth/login')
+          .send({ email: 'throttled@x.test', password: 'wrong-password-here' });
+        last = res.status;
+        retryAfter = res.headers['retry-after'];
+      }
+      expect(last).toBe(429);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    });
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Builds the councils and users a test needs, through the API where it can (so the rules
+ * and the audit apply), and logs them in. Passwords are set through the application role as
+ * a platform admin, standing in for the invitation e-mail.
+ */
+import * as argon2 from 'argon2';
+import request from 'supertest';
+import { Role } from '../../src/tenancy/actor';
+import { TestApp } from './test-app';
+import { PLATFORM_ADMIN_SETTINGS, queryAs } from './test-database';
+
+export const PASSWORD = 'a long enough test password';
+let passwordHash: Promise<string> | undefined;
+
+export interface SignedIn {
+  id: string;
+  email: string;
+  councilId: string | null;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export class World {
+  admin!: SignedIn;
+  private counter = 0;
+
+  constructor(readonly t: TestApp) {}
+
+  static async create(t: TestApp): Promise<World> {
+    const world = new World(t);
+    const [row] = await queryAs<{ id: string }>(
+      t.db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      `INSERT INTO users (email, name, role, status, password_hash)
+       VALUES ('platform@jwh.test', 'Platform Admin', 'platform_admin', 'active', $1) RETURNING id`,
+      [await World.hash()],
+    );
+    world.admin = await world.login('platform@jwh.test', row.id, null);
+    return world;
+  }
+
+  static hash(): Promise<string> {
+    passwordHash ??= argon2.hash(PASSWORD, { type: argon2.argon2id });
+    return passwordHash;
+  }
+
+  async council(gssCode: string): Promise<string> {
+    const res = await request(this.t.http)
+      .post('/api/v1/councils')
+      .set('Authorization', `Bearer ${this.admin.accessToken}`)
+      .send({ gssCode });
+    if (res.status !== 201)
+      throw new Error(`onboarding ${gssCode}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  }
+
+  async user(councilId: string, role: Role): Promise<SignedIn> {
+    const email = `${role}.${++this.counter}@${councilId.slice(0, 8)}.test`;
+    const res = await request(this.t.http)
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${this.admin.accessToken}`)
+      .send({ email, name: `User ${this.counter}`, jobTitle: 'Officer', role, councilId });
+    if (res.status !== 201)
+      throw new Error(`creating ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    await this.activate(res.body.id as string);
+    return this.login(email, res.body.id as string, councilId);
+  }
+
+  async activate(userId: string): Promise<void> {
+    await queryAs(
+      this.t.db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      `UPDATE users SET status = 'active', password_hash = $2 WHERE id = $1`,
+      [userId, await World.hash()],
+    );
+  }
+
+  async login(email: string, id: string, councilId: string | null): Promise<SignedIn> {
+    const res = await request(this.t.http)
+      .post('/api/v1/auth/login')
+      .send({ email, password: PASSWORD });
+    if (res.status !== 200)
+      throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+    return {
+      id,
+      email,
+      councilId,
+      accessToken: res.body.accessToken,
+      refreshToken: res.body.refreshToken,
+    };
+  }
+}
+
+export const bearer = (who: { accessToken: string }) => ({
+  Authorization: `Bearer ${who.accessToken}`,
+});
