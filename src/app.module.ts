@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CouncilsModule } from './councils/councils.module';
 import { HealthModule } from './health/health.module';
@@ -57,6 +58,7 @@ export class AppModule {
         AuthModule,
         CouncilsModule,
         UsersModule,
+        AuditModule,
         ...imports,
       ],
     };

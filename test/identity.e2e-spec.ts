@@ -335,3 +335,106 @@ describe('councils, users and tenancy', () => {
     });
   });
 });
+
+describe('council profiles, suspension and the audit trail', () => {
+  let t: TestApp;
+  let world: World;
+  let councilA: string;
+  let councilB: string;
+  let adminA: SignedIn;
+  let officerA: SignedIn;
+  let adminB: SignedIn;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
+    world = await World.create(t);
+    councilA = await world.council(INVERCLYDE);
+    councilB = await world.council(BANES);
+    adminA = await world.user(councilA, 'council_admin');
+    officerA = await world.user(councilA, 'officer');
+    adminB = await world.user(councilB, 'council_admin');
+  });
+  afterAll(() => t.close());
+
+  it("lets a council admin edit their own council's profile, but not its status", async () => {
+    const ok = await request(t.http)
+      .patch(`/api/v1/councils/${councilA}`)
+      .set(bearer(adminA))
+      .send({ website: 'https://www.inverclyde.gov.uk', version: 1 });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ website: 'https://www.inverclyde.gov.uk', version: 2 });
+    const status = await request(t.http)
+      .patch(`/api/v1/councils/${councilA}`)
+      .set(bearer(adminA))
+      .send({ status: 'suspended', version: 2 });
+    expect(status.status).toBe(403);
+    const code = await request(t.http)
+      .patch(`/api/v1/councils/${councilA}`)
+      .set(bearer(adminA))
+      .send({ gssCode: 'S12000049', version: 2 });
+    expect(code.status).toBe(400);
+  });
+
+  it("gives an officer 403 on their own council's profile and another council's admin 403 on it", async () => {
+    expect(
+      (
+        await request(t.http)
+          .patch(`/api/v1/councils/${councilA}`)
+          .set(bearer(officerA))
+          .send({ website: 'x', version: 2 })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(t.http)
+          .patch(`/api/v1/councils/${councilA}`)
+          .set(bearer(adminB))
+          .send({ website: 'x', version: 2 })
+      ).status,
+    ).toBe(403);
+  });
+
+  it("shows council admins only their council's audit events, and officers none", async () => {
+    const a = await request(t.http).get('/api/v1/audit-events').set(bearer(adminA));
+    expect(a.status).toBe(200);
+    expect(a.body.data.length).toBeGreaterThan(0);
+    expect(new Set((a.body.data as { councilId: string }[]).map((e) => e.councilId))).toEqual(
+      new Set([councilA]),
+    );
+    const profileEdit = (a.body.data as { entityType: string; actorUserId: string }[]).find(
+      (e) => e.entityType === 'council_profiles',
+    );
+    expect(profileEdit).toMatchObject({ actorUserId: adminA.id });
+    expect((await request(t.http).get('/api/v1/audit-events').set(bearer(officerA))).status).toBe(
+      403,
+    );
+    const all = await request(t.http)
+      .get('/api/v1/audit-events?limit=100')
+      .set(bearer(world.admin));
+    const seen = new Set((all.body.data as { councilId: string | null }[]).map((e) => e.councilId));
+    expect(seen.has(councilA) && seen.has(councilB)).toBe(true);
+  });
+
+  it('refuses sign-in and every token of a suspended council at once', async () => {
+    const profile = await request(t.http)
+      .get(`/api/v1/councils/${councilB}`)
+      .set(bearer(world.admin));
+    const res = await request(t.http)
+      .patch(`/api/v1/councils/${councilB}`)
+      .set(bearer(world.admin))
+      .send({ status: 'suspended', version: profile.body.version });
+    expect(res.status).toBe(200);
+    expect((await request(t.http).get('/api/v1/me').set(bearer(adminB))).status).toBe(401);
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: adminB.email, password: 'a long enough test password' });
+    expect(login.status).toBe(401);
+    expect(
+      (
+        await request(t.http)
+          .post('/api/v1/auth/refresh')
+          .send({ refreshToken: adminB.refreshToken })
+      ).status,
+    ).toBe(401);
+  });
+});

@@ -49,7 +49,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request?.url ?? '');
     if (problem.status >= 500) {
-      console.error('DEBUG', exception);
       this.logger.error(
         { err: exception, requestId: request?.id },
         exception instanceof Error ? exception.message : 'Unhandled error',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -14,7 +14,7 @@ import { ProblemDto } from '../common/problem';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CouncilsService } from './councils.service';
-import { CouncilDto, CouncilPageDto, OnboardCouncilDto } from './dto/council.dto';
+import { CouncilDto, CouncilPageDto, OnboardCouncilDto, UpdateCouncilDto } from './dto/council.dto';
 
 @ApiTags('councils')
 @ApiBearerAuth()
@@ -53,5 +53,14 @@ export class CouncilsController {
     const council = await this.councils.onboard(actor, body);
     void reply.header('Location', `/api/v1/councils/${council.id}`);
     return council;
+  }
+
+  @Patch(':id')
+  @CheckPolicies((ability) => ability.can('read', 'Council'))
+  @ApiOkResponse({ type: CouncilDto })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateCouncilDto) {
+    return this.councils.update(actor, id, body);
   }
 }

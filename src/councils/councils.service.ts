@@ -1,15 +1,22 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
+import { StaleVersionProblem } from '../common/problem';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
-import { CouncilDirectoryEntryDto, CouncilDto, OnboardCouncilDto } from './dto/council.dto';
+import {
+  CouncilDirectoryEntryDto,
+  CouncilDto,
+  OnboardCouncilDto,
+  UpdateCouncilDto,
+} from './dto/council.dto';
 
 const DIRECTORY = `c.id, c.name, c.slug, c.gss_code AS "gssCode", c.type, c.nation`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,7 +59,7 @@ export class CouncilsService {
     if (!UUID.test(id)) throw new NotFoundException('No council with that id');
     const [council] = await this.txHost.tx.query<CouncilDto[]>(
       `SELECT ${DIRECTORY}, p.register_code AS "registerCode", p.region, p.status, p.website,
-              p.contact_email AS "contactEmail"
+              p.contact_email AS "contactEmail", p.address, p.version
          FROM councils c LEFT JOIN council_profiles p ON p.council_id = c.id
         WHERE c.id = $1`,
       [id],
@@ -103,5 +110,36 @@ export class CouncilsService {
       [council.id, entry.registerCode, entry.region, dto.website ?? null, dto.contactEmail ?? null],
     );
     return this.get(_actor, council.id);
+  }
+
+  /**
+   * A council admin edits their own council's profile, never its code, type or status; a
+   * platform admin may also suspend or reinstate it (its users are refused at once).
+   */
+  async update(actor: Actor, id: string, dto: UpdateCouncilDto): Promise<CouncilDto> {
+    const council = await this.get(actor, id);
+    const profile = asSubject('CouncilProfile', { councilId: id });
+    if (council.version === undefined)
+      throw new ForbiddenException('Only the council itself may edit its profile');
+    if (!actor.ability.can('update', profile))
+      throw new ForbiddenException('Only council admins may edit the profile');
+    if (dto.status !== undefined && !actor.ability.can('manage', 'Council')) {
+      throw new ForbiddenException('Only a platform admin may suspend or reinstate a council');
+    }
+    const [rows] = await this.txHost.tx.query<[{ version: number }[], number]>(
+      `UPDATE council_profiles SET website = coalesce($2, website), contact_email = coalesce($3, contact_email),
+              address = coalesce($4, address), status = coalesce($5, status), version = version + 1
+        WHERE council_id = $1 AND version = $6 RETURNING version`,
+      [
+        id,
+        dto.website ?? null,
+        dto.contactEmail ?? null,
+        dto.address ?? null,
+        dto.status ?? null,
+        dto.version,
+      ],
+    );
+    if (!rows.length) throw new StaleVersionProblem('council profile');
+    return this.get(actor, id);
   }
 }

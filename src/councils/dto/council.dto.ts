@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 export class CouncilDirectoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -17,6 +26,8 @@ export class CouncilDto extends CouncilDirectoryEntryDto {
   @ApiPropertyOptional({ enum: ['active', 'suspended'] }) status?: string;
   @ApiPropertyOptional() website?: string | null;
   @ApiPropertyOptional() contactEmail?: string | null;
+  @ApiPropertyOptional() address?: string | null;
+  @ApiPropertyOptional({ description: 'Profile version, for PATCH' }) version?: number;
 }
 
 export class CouncilPageDto {
@@ -38,4 +49,21 @@ export class OnboardCouncilDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
+}
+
+/** A council admin edits their own profile; only a platform admin changes `status`. */
+export class UpdateCouncilDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
+
+  @ApiPropertyOptional({ enum: ['active', 'suspended'] })
+  @IsOptional()
+  @IsIn(['active', 'suspended'])
+  status?: 'active' | 'suspended';
+
+  @ApiProperty({ description: 'The profile version you read; a stale one answers 409' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
