@@ -4,5 +4,10 @@
  */
 import { Foundation1763850000000 } from './1763850000000-foundation';
 import { Identity1763860000000 } from './1763860000000-identity';
+import { Invitations1763870000000 } from './1763870000000-invitations';
 
-export const MIGRATIONS = [Foundation1763850000000, Identity1763860000000];
+export const MIGRATIONS = [
+  Foundation1763850000000,
+  Identity1763860000000,
+  Invitations1763870000000,
+];

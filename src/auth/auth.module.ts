@@ -13,7 +13,6 @@ import { MeController } from './me.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
-import { PasswordService } from './password.service';
 
 /** Sign-in attempts are counted per IP and per account (the email tried). */
 const byIp = (req: Record<string, unknown>) => String(req.ip);
@@ -53,12 +52,11 @@ const byAccount = (req: Record<string, unknown>) => {
   controllers: [AuthController, MeController],
   providers: [
     AuthService,
-    PasswordService,
     JwtStrategy,
     AbilityFactory,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PoliciesGuard },
   ],
-  exports: [PasswordService, AbilityFactory],
+  exports: [AbilityFactory],
 })
 export class AuthModule {}

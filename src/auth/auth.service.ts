@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/configuration';
 import { TokensDto } from './dto/auth.dto';
-import { PasswordService } from './password.service';
+import { PasswordService } from '../users/password.service';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 const INVALID = 'The email or password is not right';

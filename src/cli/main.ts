@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
-import { PasswordService } from '../auth/password.service';
+import { PasswordService, passwordProblem } from '../users/password.service';
 import { inTenantTransaction } from '../tenancy/tenant-transaction.adapter';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -73,9 +73,8 @@ async function createPlatformAdmin(appUrl: string, args: string[]): Promise<void
   const email = option(args, 'email');
   const name = option(args, 'name');
   const password = await readPassword();
-  if (password.length < 12 || Buffer.byteLength(password) > 1024) {
-    throw new Error('The password must be 12 characters to 1 KB long');
-  }
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(problem);
   const hash = await new PasswordService().hash(password);
   const options = dataSourceOptions(
     appUrl,

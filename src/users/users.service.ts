@@ -12,6 +12,7 @@ import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
 import { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { InvitationsService } from './invitations.service';
 
 const COLUMNS = `id, council_id AS "councilId", email, name, job_title AS "jobTitle", role, status, version,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
@@ -21,7 +22,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   /** Users the caller may read, oldest first (ties by id), keyset-paginated in SQL. */
   async list(actor: Actor, query: PageQueryDto): Promise<Page<UserDto>> {
@@ -67,6 +71,7 @@ export class UsersService {
        VALUES ($1, $2, $3, $4, $5, 'invited') RETURNING ${COLUMNS}`,
       [councilId, dto.email, dto.name, dto.jobTitle ?? null, dto.role],
     );
+    await this.invitations.invite(user);
     return user;
   }
 

@@ -26,3 +26,22 @@ export class TokensDto {
   @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
   expiresIn: number;
 }
+
+export class SetPasswordDto {
+  @ApiProperty({ description: 'The one-time code from the mail' })
+  @IsString()
+  @Length(20, 200)
+  token: string;
+
+  @ApiProperty({ description: '12 characters to 1 KB, not a common password' })
+  @IsString()
+  @Length(1, 2048)
+  password: string;
+}
+
+export class ResetRequestDto {
+  @ApiProperty()
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+}

