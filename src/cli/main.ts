@@ -5,6 +5,8 @@
  *   create-platform-admin --email E --name N
  *                              the first platform admin; the password comes from the
  *                              PASSWORD environment variable, or stdin when it is unset
+ *   create-user --email E --name N --role R --council GSS_CODE
+ *                              an active user of an onboarded council (password likewise)
  * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does
  * (stop the service first: one embedded server per data folder).
  */
@@ -68,10 +70,18 @@ async function readPassword(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-/** Runs as the operator: platform-admin settings, so row-level security and the audit apply. */
-async function createPlatformAdmin(appUrl: string, args: string[]): Promise<void> {
+/**
+ * Creates an active user for an operator. Runs with platform-admin settings, so row-level
+ * security and the audit trigger apply as they do to the API.
+ */
+async function createUser(appUrl: string, args: string[], role?: string): Promise<void> {
   const email = option(args, 'email');
   const name = option(args, 'name');
+  role ??= option(args, 'role');
+  if (!['platform_admin', 'council_admin', 'officer', 'viewer'].includes(role)) {
+    throw new Error('--role must be council_admin, officer or viewer');
+  }
+  const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
   const password = await readPassword();
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
@@ -91,19 +101,28 @@ async function createPlatformAdmin(appUrl: string, args: string[]): Promise<void
         [email],
       );
       if (taken.length) throw new Error(`A user with the email ${email} already exists`);
+      let councilId: string | null = null;
+      if (councilGss) {
+        const councils: { id: string }[] = await manager.query(
+          'SELECT id FROM councils WHERE gss_code = $1',
+          [councilGss],
+        );
+        if (!councils[0]) throw new Error(`No onboarded council has the GSS code ${councilGss}`);
+        councilId = councils[0].id;
+      }
       await manager.query(
-        `INSERT INTO users (email, name, role, status, password_hash)
-         VALUES ($1, $2, 'platform_admin', 'active', $3)`,
-        [email, name, hash],
+        `INSERT INTO users (council_id, email, name, role, status, password_hash)
+         VALUES ($1, $2, $3, $4, 'active', $5)`,
+        [councilId, email, name, role, hash],
       );
     });
-    log(`Created platform admin ${email}`);
+    log(`Created ${role} ${email}`);
   } finally {
     await dataSource.destroy();
   }
 }
 
-const COMMANDS = ['migration:run', 'migration:generate', 'create-platform-admin'];
+const COMMANDS = ['migration:run', 'migration:generate', 'create-platform-admin', 'create-user'];
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -114,7 +133,9 @@ async function main(argv: string[]): Promise<void> {
   const database = await prepareDatabase(config, log);
   try {
     if (command === 'migration:generate') await generate(database.ownerUrl, args[0] ?? '');
-    else if (command === 'create-platform-admin') await createPlatformAdmin(database.appUrl, args);
+    else if (command === 'create-platform-admin')
+      await createUser(database.appUrl, args, 'platform_admin');
+    else if (command === 'create-user') await createUser(database.appUrl, args);
     else log('Migrations are up to date');
   } finally {
     await database.embedded?.stop();
