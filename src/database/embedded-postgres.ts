@@ -75,6 +75,8 @@ export class EmbeddedPostgresServer {
     private readonly runAs: { uid?: number; gid?: number },
     readonly port: number,
     private readonly superuserPassword: string,
+    /** Joined a server that another live process of ours started: leave it running. */
+    private readonly attached = false,
   ) {}
 
   /** Initialise (first time), recover from an orphan, and start the server. */
@@ -114,6 +116,11 @@ export class EmbeddedPostgresServer {
     }
 
     const runAs = process.getuid?.() === 0 ? await postgresUserIds() : {};
+    const running = runningServer(dataDir, clusterDir);
+    if (running) {
+      log(`Using the embedded PostgreSQL of process ${running.pid} on 127.0.0.1:${running.port}`);
+      return new EmbeddedPostgresServer(clusterDir, binaries, runAs, running.port, password, true);
+    }
     const port = await freePort();
     const server = new EmbeddedPostgresServer(clusterDir, binaries, runAs, port, password);
     await server.stopOrphan(log);
@@ -127,6 +134,7 @@ export class EmbeddedPostgresServer {
       '-o',
       `-p ${port} -c listen_addresses=127.0.0.1`,
     ]);
+    writeFileSync(join(dataDir, 'postgres.owner'), `${process.pid}\n`);
     log(`Embedded PostgreSQL listening on 127.0.0.1:${port}`);
     return server;
   }
@@ -141,6 +149,7 @@ export class EmbeddedPostgresServer {
   }
 
   async stop(): Promise<void> {
+    if (this.attached) return;
     await this.pgCtl(['stop', '-w', '-t', '60', '-m', 'fast']);
   }
 
@@ -173,6 +182,33 @@ export class EmbeddedPostgresServer {
       throw new Error(`pg_ctl ${args[0]} failed: ${stderr.trim()}\n${tail}`);
     }
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server started by another live process of ours (`npm start` while the CLI runs) is
+ * joined, not stopped; one whose starter is gone is an orphan, stopped before a new start.
+ */
+function runningServer(
+  dataDir: string,
+  clusterDir: string,
+): { pid: number; port: number } | undefined {
+  const ownerFile = join(dataDir, 'postgres.owner');
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(ownerFile) || !existsSync(pidFile)) return undefined;
+  const owner = Number.parseInt(readFileSync(ownerFile, 'utf8'), 10);
+  const [postmaster, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  if (!owner || owner === process.pid || !isAlive(owner) || !isAlive(Number(postmaster)))
+    return undefined;
+  return { pid: owner, port: Number(port) };
 }
 
 function superuserPassword(dataDir: string): string {
