@@ -169,6 +169,19 @@ export class Identity1763860000000 implements MigrationInterface {
     await db.query(`
       CREATE POLICY council_profiles_edit ON council_profiles FOR UPDATE
       USING (app_is_platform_admin() OR (app_role() = 'council_admin' AND council_id = app_council_id()))`);
+    // Only a platform admin suspends or reinstates a council, or changes its register code.
+    await db.query(`
+      CREATE FUNCTION council_profiles_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NOT app_is_platform_admin() AND (NEW.status IS DISTINCT FROM OLD.status
+             OR NEW.register_code IS DISTINCT FROM OLD.register_code) THEN
+          RAISE EXCEPTION 'only a platform admin may change a council''s status or code' USING ERRCODE = '42501';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(
+      `CREATE TRIGGER council_profiles_guard BEFORE UPDATE ON council_profiles FOR EACH ROW EXECUTE FUNCTION council_profiles_guard()`,
+    );
     await db.query(
       `CREATE POLICY council_profiles_create ON council_profiles FOR INSERT WITH CHECK (app_is_platform_admin())`,
     );
@@ -181,10 +194,9 @@ export class Identity1763860000000 implements MigrationInterface {
                   OR (app_role() = 'council_admin' AND council_id = app_council_id() AND role <> 'platform_admin'))`);
     await db.query(`
       CREATE POLICY users_edit ON users FOR UPDATE
-      USING (app_is_platform_admin() OR (app_role() = 'council_admin' AND council_id = app_council_id()) OR id = app_user_id())
+      USING (app_is_platform_admin() OR (app_role() = 'council_admin' AND council_id = app_council_id()))
       WITH CHECK (app_is_platform_admin()
-                  OR (app_role() = 'council_admin' AND council_id = app_council_id() AND role <> 'platform_admin')
-                  OR id = app_user_id())`);
+                  OR (app_role() = 'council_admin' AND council_id = app_council_id() AND role <> 'platform_admin'))`);
     await db.query(`
       CREATE POLICY audit_events_read ON audit_events FOR SELECT
       USING (app_is_platform_admin() OR (app_role() = 'council_admin' AND council_id = app_council_id()))`);
@@ -307,6 +319,7 @@ export class Identity1763860000000 implements MigrationInterface {
       `DROP TABLE audit_events, refresh_tokens, users, council_profiles, councils, local_authorities`,
     );
     await db.query(`DROP FUNCTION audit_events_append_only()`);
+    await db.query(`DROP FUNCTION council_profiles_guard()`);
     await db.query(`DROP FUNCTION audit_row()`);
   }
 }

@@ -438,3 +438,43 @@ describe('council profiles, suspension and the audit trail', () => {
     ).toBe(401);
   });
 });
+
+describe('row-level security on changes, without CASL', () => {
+  let t: TestApp;
+  let world: World;
+  let councilA: string;
+  let officerA: SignedIn;
+  let adminA: SignedIn;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
+    world = await World.create(t);
+    councilA = await world.council(INVERCLYDE);
+    adminA = await world.user(councilA, 'council_admin');
+    officerA = await world.user(councilA, 'officer');
+  });
+  afterAll(() => t.close());
+
+  it('refuses an officer raising their own role, and a council admin suspending their council', async () => {
+    const officer = { userId: officerA.id, councilId: councilA, role: 'officer' };
+    await queryAs(t.db.appUrl, officer, `UPDATE users SET role = 'council_admin' WHERE id = $1`, [
+      officerA.id,
+    ]);
+    const [row] = await queryAs<{ role: string }>(
+      t.db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      'SELECT role FROM users WHERE id = $1',
+      [officerA.id],
+    );
+    expect(row.role).toBe('officer');
+    const admin = { userId: adminA.id, councilId: councilA, role: 'council_admin' };
+    await expect(
+      queryAs(
+        t.db.appUrl,
+        admin,
+        `UPDATE council_profiles SET status = 'suspended' WHERE council_id = $1`,
+        [councilA],
+      ),
+    ).rejects.toThrow(/only a platform admin/);
+  });
+});
