@@ -478,3 +478,60 @@ describe('row-level security on changes, without CASL', () => {
     ).rejects.toThrow(/only a platform admin/);
   });
 });
+
+describe('the audit trail', () => {
+  let t: TestApp;
+  let world: World;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
+    world = await World.create(t);
+  });
+  afterAll(() => t.close());
+
+  const events = async () =>
+    queryAs<{ entity_type: string; action: string }>(
+      t.db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      'SELECT entity_type, action FROM audit_events ORDER BY id',
+    );
+
+  it('records exactly one event for each row each API mutation changed, and none for refused ones', async () => {
+    const start = (await events()).length;
+    const council = await world.council(INVERCLYDE); // councils + council_profiles
+    const created = await request(t.http)
+      .post('/api/v1/users')
+      .set(bearer(world.admin))
+      .send({
+        email: 'audited@inverclyde.test',
+        name: 'Audited',
+        role: 'council_admin',
+        councilId: council,
+      });
+    expect(created.status).toBe(201);
+    const patched = await request(t.http)
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(bearer(world.admin))
+      .send({ jobTitle: 'Chief Executive', version: 1 });
+    expect(patched.status).toBe(200);
+    const edited = await request(t.http)
+      .patch(`/api/v1/councils/${council}`)
+      .set(bearer(world.admin))
+      .send({ website: 'https://www.inverclyde.gov.uk', version: 1 });
+    expect(edited.status).toBe(200);
+    const stale = await request(t.http)
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(bearer(world.admin))
+      .send({ jobTitle: 'Lost update', version: 1 });
+    expect(stale.status).toBe(409);
+
+    const added = (await events()).slice(start).map((e) => `${e.entity_type}:${e.action}`);
+    expect(added).toEqual([
+      'councils:insert',
+      'council_profiles:insert',
+      'users:insert',
+      'users:update',
+      'council_profiles:update',
+    ]);
+  });
+});
