@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
@@ -14,8 +15,6 @@ export interface AccessTokenClaims {
   sid: string;
   exp?: number;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Verifies the access token (HS256 only, issuer, audience, a required `exp`) and resolves the
@@ -41,11 +40,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   }
 
   async validate(claims: AccessTokenClaims): Promise<Actor> {
-    if (
-      typeof claims.exp !== 'number' ||
-      !UUID.test(claims.sub ?? '') ||
-      !UUID.test(claims.sid ?? '')
-    ) {
+    if (typeof claims.exp !== 'number' || !isUuid(claims.sub ?? '') || !isUuid(claims.sid ?? '')) {
       throw new UnauthorizedException('The access token is not valid');
     }
     // A SECURITY DEFINER function: one round trip, before the request's transaction opens.

@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import {
   BadRequestException,
   ConflictException,
@@ -19,7 +20,6 @@ import {
 } from './dto/council.dto';
 
 const DIRECTORY = `c.id, c.name, c.slug, c.gss_code AS "gssCode", c.type, c.nation`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface RegisterEntry {
   registerCode: string;
@@ -56,7 +56,7 @@ export class CouncilsService {
 
   /** Other councils see the directory entry; the council itself and platform admins see all. */
   async get(actor: Actor, id: string): Promise<CouncilDto> {
-    if (!UUID.test(id)) throw new NotFoundException('No council with that id');
+    if (!isUuid(id)) throw new NotFoundException('No council with that id');
     const [council] = await this.txHost.tx.query<CouncilDto[]>(
       `SELECT ${DIRECTORY}, p.register_code AS "registerCode", p.region, p.status, p.website,
               p.contact_email AS "contactEmail", p.address, p.version

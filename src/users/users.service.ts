@@ -1,3 +1,4 @@
+import { isUuid } from '../common/ids';
 import {
   ConflictException,
   ForbiddenException,
@@ -18,7 +19,6 @@ const COLUMNS = `id, council_id AS "councilId", email, name, job_title AS "jobTi
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
 const POLICY_COLUMNS = { councilId: 'council_id', role: 'role', id: 'id' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class UsersService {
@@ -48,7 +48,7 @@ export class UsersService {
 
   /** A user the caller may not see is 404, whether or not it exists. */
   async get(actor: Actor, id: string): Promise<UserDto> {
-    const rows = UUID.test(id)
+    const rows = isUuid(id)
       ? await this.txHost.tx.query<UserDto[]>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id])
       : [];
     const user = rows[0];
