@@ -499,15 +499,12 @@ describe('the audit trail', () => {
   it('records exactly one event for each row each API mutation changed, and none for refused ones', async () => {
     const start = (await events()).length;
     const council = await world.council(INVERCLYDE); // councils + council_profiles
-    const created = await request(t.http)
-      .post('/api/v1/users')
-      .set(bearer(world.admin))
-      .send({
-        email: 'audited@inverclyde.test',
-        name: 'Audited',
-        role: 'council_admin',
-        councilId: council,
-      });
+    const created = await request(t.http).post('/api/v1/users').set(bearer(world.admin)).send({
+      email: 'audited@inverclyde.test',
+      name: 'Audited',
+      role: 'council_admin',
+      councilId: council,
+    });
     expect(created.status).toBe(201);
     const patched = await request(t.http)
       .patch(`/api/v1/users/${created.body.id}`)
