@@ -1,6 +1,6 @@
 import request from 'supertest';
 import jwt from 'jsonwebtoken';
-import { TestApp, createTestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
 import { SignedIn, World, bearer } from './support/world';
 
@@ -17,8 +17,8 @@ describe('councils, users and tenancy', () => {
   let officerB: SignedIn;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
-    world = await World.create(t);
+    world = await World.start();
+    t = world.t;
     councilA = await world.council(INVERCLYDE);
     councilB = await world.council(BANES);
     adminA = await world.user(councilA, 'council_admin');
@@ -346,8 +346,8 @@ describe('council profiles, suspension and the audit trail', () => {
   let adminB: SignedIn;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
-    world = await World.create(t);
+    world = await World.start();
+    t = world.t;
     councilA = await world.council(INVERCLYDE);
     councilB = await world.council(BANES);
     adminA = await world.user(councilA, 'council_admin');
@@ -447,8 +447,8 @@ describe('row-level security on changes, without CASL', () => {
   let adminA: SignedIn;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
-    world = await World.create(t);
+    world = await World.start();
+    t = world.t;
     councilA = await world.council(INVERCLYDE);
     adminA = await world.user(councilA, 'council_admin');
     officerA = await world.user(councilA, 'officer');
@@ -484,8 +484,8 @@ describe('the audit trail', () => {
   let world: World;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
-    world = await World.create(t);
+    world = await World.start();
+    t = world.t;
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TestApp, createTestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { SignedIn, World, bearer } from './support/world';
 
 describe('invitations and password resets', () => {
@@ -28,8 +28,8 @@ describe('invitations and password resets', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000' } });
-    world = await World.create(t);
+    world = await World.start();
+    t = world.t;
     councilA = await world.council('S12000018');
     adminA = await world.user(councilA, 'council_admin');
   });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Page, decodeCursor, pageOf } from '../common/pagination';
+import { isoTimestamp } from '../common/sql';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
 import type { AuditEventDto, AuditQueryDto } from './audit.controller';
@@ -39,7 +40,7 @@ export class AuditService {
     }
     params.push(query.limit + 1);
     const rows = await this.txHost.tx.query<AuditEventDto[]>(
-      `SELECT id::text, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
+      `SELECT id::text, ${isoTimestamp('occurred_at', 'occurredAt')},
               actor_user_id AS "actorUserId", actor_council_id AS "actorCouncilId", council_id AS "councilId",
               action, entity_type AS "entityType", entity_id AS "entityId", before, after,
               request_id AS "requestId"

@@ -21,14 +21,28 @@ import { inTenantTransaction } from '../tenancy/tenant-transaction.adapter';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** One connection for one command, closed afterwards. */
+async function withDataSource<T>(
+  url: string,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  const options = dataSourceOptions(
+    url,
+    { databasePoolSize: 1, statementTimeoutMs: 60000 },
+    'jwh-cli',
+  );
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    return await work(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 async function generate(ownerUrl: string, name: string): Promise<void> {
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name))
     throw new Error('Give the migration a name in PascalCase');
-  const dataSource = new DataSource(
-    dataSourceOptions(ownerUrl, { databasePoolSize: 1, statementTimeoutMs: 60000 }, 'jwh-cli'),
-  );
-  await dataSource.initialize();
-  try {
+  await withDataSource(ownerUrl, async (dataSource) => {
     const sql = await dataSource.driver.createSchemaBuilder().log();
     if (!sql.upQueries.length) {
       log('The entities match the database: nothing to generate');
@@ -49,9 +63,7 @@ async function generate(ownerUrl: string, name: string): Promise<void> {
     log(
       `Wrote ${file}: add ${name}${timestamp} to migrations/index.ts, with its RLS policies and grants`,
     );
-  } finally {
-    await dataSource.destroy();
-  }
+  });
 }
 
 function option(args: string[], name: string): string {
@@ -86,14 +98,7 @@ async function createUser(appUrl: string, args: string[], role?: string): Promis
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
   const hash = await new PasswordService().hash(password);
-  const options = dataSourceOptions(
-    appUrl,
-    { databasePoolSize: 1, statementTimeoutMs: 60000 },
-    'jwh-cli',
-  );
-  const dataSource = new DataSource(options);
-  await dataSource.initialize();
-  try {
+  await withDataSource(appUrl, async (dataSource) => {
     const settings = { userId: '', councilId: '', role: 'platform_admin', requestId: 'cli' };
     await inTenantTransaction(dataSource, settings, async (manager) => {
       const taken: unknown[] = await manager.query(
@@ -117,9 +122,7 @@ async function createUser(appUrl: string, args: string[], role?: string): Promis
       );
     });
     log(`Created ${role} ${email}`);
-  } finally {
-    await dataSource.destroy();
-  }
+  });
 }
 
 const COMMANDS = ['migration:run', 'migration:generate', 'create-platform-admin', 'create-user'];

@@ -9,6 +9,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
 import { StaleVersionProblem } from '../common/problem';
+import { isoTimestamp } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
@@ -16,8 +17,7 @@ import { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { InvitationsService } from './invitations.service';
 
 const COLUMNS = `id, council_id AS "councilId", email, name, job_title AS "jobTitle", role, status, version,
-  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
-  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
+  ${isoTimestamp('created_at', 'createdAt')}, ${isoTimestamp('updated_at', 'updatedAt')}`;
 const POLICY_COLUMNS = { councilId: 'council_id', role: 'role', id: 'id' };
 
 @Injectable()

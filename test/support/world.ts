@@ -6,7 +6,7 @@
 import * as argon2 from 'argon2';
 import request from 'supertest';
 import { Role } from '../../src/tenancy/actor';
-import { TestApp } from './test-app';
+import { TestApp, createTestApp } from './test-app';
 import { PLATFORM_ADMIN_SETTINGS, queryAs } from './test-database';
 
 export const PASSWORD = 'a long enough test password';
@@ -25,6 +25,12 @@ export class World {
   private counter = 0;
 
   constructor(readonly t: TestApp) {}
+
+  /** A test app on its own database, with a signed-in platform admin. */
+  static async start(env: Record<string, string> = {}): Promise<World> {
+    const t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '10000', ...env } });
+    return World.create(t);
+  }
 
   static async create(t: TestApp): Promise<World> {
     const world = new World(t);
