@@ -5,9 +5,13 @@
 import { Foundation1763850000000 } from './1763850000000-foundation';
 import { Identity1763860000000 } from './1763860000000-identity';
 import { Invitations1763870000000 } from './1763870000000-invitations';
+import { Partnerships1763880000000 } from './1763880000000-partnerships';
+import { Workstreams1763890000000 } from './1763890000000-workstreams';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
   Identity1763860000000,
   Invitations1763870000000,
+  Partnerships1763880000000,
+  Workstreams1763890000000,
 ];

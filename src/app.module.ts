@@ -8,6 +8,8 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CouncilsModule } from './councils/councils.module';
 import { HealthModule } from './health/health.module';
+import { PartnershipsModule } from './partnerships/partnerships.module';
+import { WorkstreamsModule } from './workstreams/workstreams.module';
 import { UsersModule } from './users/users.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -59,6 +61,8 @@ export class AppModule {
         CouncilsModule,
         UsersModule,
         AuditModule,
+        PartnershipsModule,
+        WorkstreamsModule,
         ...imports,
       ],
     };

@@ -10,6 +10,13 @@ import { AbilityFactory } from '../tenancy/ability.factory';
 import { Actor, Role } from '../tenancy/actor';
 import { RequestContext } from '../tenancy/request-context';
 
+interface ActorRow {
+  user_id: string;
+  council_id: string | null;
+  role: Role;
+  partnership_ids: string[];
+}
+
 export interface AccessTokenClaims {
   sub: string;
   sid: string;
@@ -43,16 +50,24 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     if (typeof claims.exp !== 'number' || !isUuid(claims.sub ?? '') || !isUuid(claims.sid ?? '')) {
       throw new UnauthorizedException('The access token is not valid');
     }
-    // A SECURITY DEFINER function: one round trip, before the request's transaction opens.
-    const rows: { user_id: string; council_id: string | null; role: Role }[] =
-      await this.dataSource.query('SELECT * FROM auth_actor($1, $2)', [claims.sub, claims.sid]);
+    // SECURITY DEFINER functions: one round trip, before the request's transaction opens. The
+    // council's current partnerships feed the ability (and so the lists' SQL conditions).
+    const rows: ActorRow[] = await this.dataSource.query(
+      `SELECT a.user_id, a.council_id, a.role, council_partnership_ids(a.council_id) AS partnership_ids
+         FROM auth_actor($1, $2) a`,
+      [claims.sub, claims.sid],
+    );
     const row = rows[0];
     if (!row) throw new UnauthorizedException('The session has ended; sign in again');
-    const input = { userId: row.user_id, councilId: row.council_id, role: row.role };
+    const input = {
+      userId: row.user_id,
+      councilId: row.council_id,
+      role: row.role,
+      partnershipIds: row.partnership_ids,
+    };
     const actor: Actor = {
       ...input,
       sessionId: claims.sid,
-      partnershipIds: [],
       ability: this.abilities.forActor(input),
     };
     this.cls.set('actor', actor);

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -54,4 +54,14 @@ export function pageOf<T>(rows: T[], limit: number, key: (row: T) => unknown[]):
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
+}
+
+/** The OpenAPI shape of a page of `type`, named `<Type>PageDto`. */
+export function PageOf<T>(type: new () => T): new () => Page<T> {
+  class PageDto {
+    @ApiProperty({ type: [type] }) data: T[];
+    @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+  }
+  Object.defineProperty(PageDto, 'name', { value: `${type.name.replace(/Dto$/, '')}PageDto` });
+  return PageDto;
 }

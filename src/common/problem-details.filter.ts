@@ -25,6 +25,12 @@ interface Problem {
 const DATABASE_ERRORS: Record<string, [number, string]> = {
   '23505': [409, 'A record with the same unique value already exists'],
   '23503': [409, 'The record refers to, or is referred to by, another record'],
+  '23P01': [
+    409,
+    'The change conflicts with a current record (for example a second current membership)',
+  ],
+  JW409: [409, 'The record is not in a state that allows this change'],
+  '23502': [400, 'A required value is missing'],
   '23514': [400, 'A value breaks a rule of the record'],
   '22P02': [400, 'A value has the wrong format'],
   '22007': [400, 'A date or time has the wrong format'],
@@ -87,9 +93,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem;
     }
     if (exception instanceof QueryFailedError) {
-      const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+      const driver = exception.driverError as { code?: string; message?: string } | undefined;
+      const code = driver?.code ?? '';
       const known = DATABASE_ERRORS[code];
-      if (known) return base(known[0], known[1]);
+      // Our own rules raised in the database (JWxxx) carry a message written for the user.
+      if (known)
+        return base(known[0], code.startsWith('JW') ? (driver?.message ?? known[1]) : known[1]);
     }
     // Errors raised by Fastify before a route runs: bad JSON, body too large, media type.
     const fastify = exception as { statusCode?: unknown; message?: string; code?: string };

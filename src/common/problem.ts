@@ -26,8 +26,12 @@ export class ProblemDto {
 }
 
 export class ValidationProblem extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
-    super({ message: 'The request has invalid fields', errors });
+  constructor(errors: FieldError[]) {
+    const seen = new Set<string>();
+    const distinct = errors.filter(
+      (e) => !seen.has(`${e.field}\n${e.message}`) && seen.add(`${e.field}\n${e.message}`),
+    );
+    super({ message: 'The request has invalid fields', errors: distinct });
   }
 }
 

@@ -1,4 +1,21 @@
-/** A timestamptz column as ISO 8601 UTC with milliseconds (DESIGN.md, API conventions). */
+/** A timestamptz column as ISO 8601 UTC to the microsecond, so a keyset cursor holds the exact value (DESIGN.md, API conventions). */
 export function isoTimestamp(column: string, alias: string): string {
-  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${alias}"`;
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "${alias}"`;
+}
+
+/**
+ * `column = $n` for each field present in `changes` (null included, undefined skipped),
+ * pushing the values onto `params`. Only mapped fields are written.
+ */
+export function assignments(
+  changes: object,
+  columns: Record<string, string>,
+  params: unknown[],
+): string[] {
+  return Object.entries(changes)
+    .filter(([field, value]) => value !== undefined && field in columns)
+    .map(([field, value]) => {
+      params.push(value);
+      return `${columns[field]} = $${params.length}`;
+    });
 }

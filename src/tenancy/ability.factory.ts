@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppAbility, RuleBuilder, buildAbility } from './ability';
 import { Role } from './actor';
+import { partnershipRules } from '../partnerships/partnerships.policy';
+import { workstreamRules } from '../workstreams/workstreams.policy';
 
 export interface AbilityInput {
   userId: string;
   councilId: string | null;
   role: Role;
+  /** Partnerships the council is a current member of. */
+  partnershipIds: string[];
 }
 
 /**
@@ -31,6 +35,10 @@ function identityRules({ can, cannot }: RuleBuilder, actor: AbilityInput): void 
 @Injectable()
 export class AbilityFactory {
   forActor(actor: AbilityInput): AppAbility {
-    return buildAbility((builder) => identityRules(builder, actor));
+    return buildAbility((builder) => {
+      identityRules(builder, actor);
+      partnershipRules(builder, actor);
+      workstreamRules(builder, actor);
+    });
   }
 }

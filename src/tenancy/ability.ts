@@ -17,6 +17,9 @@ export type SubjectName =
   | 'Workstream'
   | 'Participant'
   | 'WorkstreamChild'
+  | 'BusinessCaseDecision'
+  | 'SavingsLine'
+  | 'ServiceArea'
   | 'all';
 
 /** A record checked against the rules: plain fields plus its subject name. */

@@ -100,3 +100,61 @@ export class World {
 export const bearer = (who: { accessToken: string }) => ({
   Authorization: `Bearer ${who.accessToken}`,
 });
+
+/** Sends a request as `who` and fails with the body when the status is not `expected`. */
+export async function call(
+  t: TestApp,
+  who: { accessToken: string },
+  method: 'get' | 'post' | 'patch' | 'delete',
+  path: string,
+  body?: object,
+  expected?: number,
+): Promise<request.Response> {
+  const req = request(t.http)[method](`/api/v1${path}`).set(bearer(who));
+  const res = body ? await req.send(body) : await req;
+  if (expected !== undefined && res.status !== expected) {
+    throw new Error(`${method.toUpperCase()} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res;
+}
+
+/**
+ * A partnership made by the administering council's admin through the API, with the other
+ * councils added as members.
+ */
+export async function partnership(
+  t: TestApp,
+  administeringAdmin: SignedIn,
+  name: string,
+  memberCouncilIds: string[],
+): Promise<string> {
+  const res = await call(
+    t,
+    administeringAdmin,
+    'post',
+    '/partnerships',
+    { name, kind: 'other' },
+    201,
+  );
+  const id = res.body.id as string;
+  for (const councilId of memberCouncilIds) {
+    await call(t, administeringAdmin, 'post', `/partnerships/${id}/members`, { councilId }, 201);
+  }
+  return id;
+}
+
+/** A workstream created through the API by `who`; shared when `partnershipId` is given. */
+export async function workstream(
+  t: TestApp,
+  who: SignedIn,
+  fields: {
+    title: string;
+    partnershipId?: string;
+    leadCouncilIds?: string[];
+    serviceArea?: string;
+    priorityRank?: number;
+  },
+): Promise<{ id: string; version: number }> {
+  const res = await call(t, who, 'post', '/workstreams', { serviceArea: 'other', ...fields }, 201);
+  return { id: res.body.id as string, version: res.body.version as number };
+}

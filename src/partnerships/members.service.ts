@@ -1,0 +1,199 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { isUuid } from '../common/ids';
+import { Page, decodeCursor, pageOf } from '../common/pagination';
+import { StaleVersionProblem, ValidationProblem } from '../common/problem';
+import { asSubject } from '../tenancy/ability';
+import { Actor } from '../tenancy/actor';
+import {
+  AddMemberDto,
+  MemberDto,
+  MemberQueryDto,
+  PartnershipDto,
+  PassAdministrationDto,
+  UpdateMemberDto,
+} from './dto/partnership.dto';
+import { PartnershipsService } from './partnerships.service';
+
+const COLUMNS = `m.id, m.partnership_id AS "partnershipId", m.council_id AS "councilId",
+  c.name AS "councilName", m.role, to_char(m.joined_on, 'YYYY-MM-DD') AS "joinedOn",
+  to_char(m.left_on, 'YYYY-MM-DD') AS "leftOn", m.version`;
+const FROM = `partnership_members m JOIN councils c ON c.id = m.council_id`;
+
+/**
+ * A partnership's member councils. A row is one period of one council in one role; ending a
+ * membership or passing the administering role closes rows rather than deleting them, so the
+ * history ("chaired and administered by West Dunbartonshire Council during 2010") is kept.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly partnerships: PartnershipsService,
+  ) {}
+
+  /** Current members by default, or every period with `current=false`; by joining date. */
+  async list(actor: Actor, partnershipId: string, query: MemberQueryDto): Promise<Page<MemberDto>> {
+    await this.partnerships.get(actor, partnershipId);
+    const params: unknown[] = [partnershipId];
+    let where = 'm.partnership_id = $1';
+    if (query.current !== 'false') where += ' AND m.left_on IS NULL';
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ` AND (m.joined_on, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
+    }
+    params.push(query.limit + 1);
+    const rows = await this.txHost.tx.query<MemberDto[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where} ORDER BY m.joined_on, m.id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, query.limit, (row) => [row.joinedOn, row.id]);
+  }
+
+  async add(actor: Actor, partnershipId: string, dto: AddMemberDto): Promise<MemberDto> {
+    const partnership = await this.manageable(actor, partnershipId);
+    await this.partnerships.assertCouncilExists(dto.councilId, 'councilId');
+    if (await this.current(partnership.id, dto.councilId)) {
+      throw new ConflictException('That council is already a member of this partnership');
+    }
+    const [row] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO partnership_members (partnership_id, council_id, role, joined_on)
+       VALUES ($1, $2, $3, coalesce($4::date, current_date)) RETURNING id`,
+      [partnershipId, dto.councilId, dto.role ?? 'member', dto.joinedOn ?? null],
+    );
+    return this.get(row.id);
+  }
+
+  async update(
+    actor: Actor,
+    partnershipId: string,
+    memberId: string,
+    dto: UpdateMemberDto,
+  ): Promise<MemberDto> {
+    await this.manageable(actor, partnershipId);
+    const member = await this.find(partnershipId, memberId);
+    if (member.version !== dto.version) throw new StaleVersionProblem('membership');
+    if (member.role === 'administering' && (dto.role || dto.leftOn)) {
+      throw new ConflictException(
+        'Pass the administering role to another member council before changing this membership',
+      );
+    }
+    if (dto.leftOn && dto.leftOn < member.joinedOn) {
+      throw new ValidationProblem([{ field: 'leftOn', message: 'leftOn is before joinedOn' }]);
+    }
+    const rows = await this.txHost.tx.query<[{ id: string }[], number]>(
+      `UPDATE partnership_members SET role = coalesce($2, role), left_on = coalesce($3::date, left_on),
+              version = version + 1
+        WHERE id = $1 AND version = $4 RETURNING id`,
+      [memberId, dto.role ?? null, dto.leftOn ?? null, dto.version],
+    );
+    if (!rows[0][0]) throw new StaleVersionProblem('membership');
+    return this.get(memberId);
+  }
+
+  /** Ends a current membership today; the row stays as history. */
+  async remove(actor: Actor, partnershipId: string, memberId: string): Promise<void> {
+    await this.manageable(actor, partnershipId);
+    const member = await this.find(partnershipId, memberId);
+    if (member.leftOn) return;
+    await this.update(actor, partnershipId, memberId, {
+      leftOn: new Date().toISOString().slice(0, 10),
+      version: member.version,
+    });
+  }
+
+  /**
+   * Passes the administering role to another current member from a date: the old
+   * administering council becomes a plain member, and both councils' earlier rows close on
+   * that date. The new rows are written first, while the caller still administers; the
+   * one-current-row constraints are checked at commit.
+   */
+  async passAdministration(
+    actor: Actor,
+    partnershipId: string,
+    dto: PassAdministrationDto,
+  ): Promise<MemberDto> {
+    await this.manageable(actor, partnershipId);
+    const incoming = await this.current(partnershipId, dto.councilId);
+    if (!incoming) {
+      throw new ValidationProblem([
+        { field: 'councilId', message: 'councilId is not a current member of this partnership' },
+      ]);
+    }
+    if (incoming.role === 'administering') {
+      throw new ConflictException('That council already administers this partnership');
+    }
+    const outgoing = (
+      await this.txHost.tx.query<MemberDto[]>(
+        `SELECT ${COLUMNS} FROM ${FROM}
+          WHERE m.partnership_id = $1 AND m.role = 'administering' AND m.left_on IS NULL`,
+        [partnershipId],
+      )
+    )[0];
+    const from = dto.from ?? new Date().toISOString().slice(0, 10);
+    if ([incoming, outgoing].some((row) => row && from < row.joinedOn)) {
+      throw new ValidationProblem([
+        { field: 'from', message: 'from is before a current membership began' },
+      ]);
+    }
+    const [created] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO partnership_members (partnership_id, council_id, role, joined_on)
+       VALUES ($1, $2, 'administering', $3::date) RETURNING id`,
+      [partnershipId, dto.councilId, from],
+    );
+    if (outgoing) {
+      await this.txHost.tx.query(
+        `INSERT INTO partnership_members (partnership_id, council_id, role, joined_on)
+         VALUES ($1, $2, 'member', $3::date)`,
+        [partnershipId, outgoing.councilId, from],
+      );
+    }
+    await this.txHost.tx.query(
+      `UPDATE partnership_members SET left_on = $2::date, version = version + 1 WHERE id = ANY ($1)`,
+      [[incoming.id, outgoing?.id].filter(Boolean), from],
+    );
+    return this.get(created.id);
+  }
+
+  private async manageable(actor: Actor, partnershipId: string): Promise<PartnershipDto> {
+    const partnership = await this.partnerships.get(actor, partnershipId);
+    if (!actor.ability.can('update', asSubject('PartnershipMember', partnership))) {
+      throw new ForbiddenException("Only the administering council's admins manage its members");
+    }
+    return partnership;
+  }
+
+  private async current(partnershipId: string, councilId: string): Promise<MemberDto | undefined> {
+    const rows = await this.txHost.tx.query<MemberDto[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE m.partnership_id = $1 AND m.council_id = $2 AND m.left_on IS NULL`,
+      [partnershipId, councilId],
+    );
+    return rows[0];
+  }
+
+  private async find(partnershipId: string, memberId: string): Promise<MemberDto> {
+    const rows = isUuid(memberId)
+      ? await this.txHost.tx.query<MemberDto[]>(
+          `SELECT ${COLUMNS} FROM ${FROM} WHERE m.id = $1 AND m.partnership_id = $2`,
+          [memberId, partnershipId],
+        )
+      : [];
+    if (!rows[0]) throw new NotFoundException('No member with that id in this partnership');
+    return rows[0];
+  }
+
+  private async get(id: string): Promise<MemberDto> {
+    const [row] = await this.txHost.tx.query<MemberDto[]>(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE m.id = $1`,
+      [id],
+    );
+    return row;
+  }
+}

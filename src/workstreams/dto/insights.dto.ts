@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+
+export const TOTAL_GROUPS = ['workstream', 'council', 'year'] as const;
+export type TotalGroup = (typeof TOTAL_GROUPS)[number];
+
+export class SavingsTotalsQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() workstreamId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() councilId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnershipId?: string;
+  @ApiPropertyOptional({ example: '2025-26' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  financialYear?: string;
+  @ApiPropertyOptional({
+    example: 'council,year',
+    description: 'Comma-separated: workstream, council, year (all three by default)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value,
+  )
+  @ArrayMinSize(1)
+  @IsIn(TOTAL_GROUPS, { each: true, message: 'groupBy may list workstream, council and year' })
+  groupBy?: TotalGroup[];
+}
+
+export class SavingsTotalDto {
+  @ApiPropertyOptional({ format: 'uuid' }) workstreamId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) councilId?: string;
+  @ApiPropertyOptional({ example: '2025-26' }) financialYear?: string;
+  @ApiProperty() plannedPence: number;
+  @ApiProperty() realisedPence: number;
+  @ApiProperty() cashablePlannedPence: number;
+  @ApiProperty() cashableRealisedPence: number;
+}
+
+export class SavingsTotalsDto {
+  @ApiProperty({ type: [SavingsTotalDto] }) data: SavingsTotalDto[];
+  @ApiProperty({ type: SavingsTotalDto, description: 'Across every group' }) total: SavingsTotalDto;
+}
+
+export class DashboardQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Platform admins only: whose dashboard' })
+  @IsOptional()
+  @IsUUID()
+  councilId?: string;
+}
+
+export class DashboardWorkstreamsDto {
+  @ApiProperty() total: number;
+  @ApiProperty({ example: { red: 1, amber: 2, green: 3, none: 0 } }) byRag: Record<string, number>;
+  @ApiProperty({ example: { idea: 0, research: 4 } }) byPhase: Record<string, number>;
+}
+
+export class DashboardSavingsDto {
+  @ApiProperty({ example: '2026-27' }) financialYear: string;
+  @ApiProperty() plannedPence: number;
+  @ApiProperty() realisedPence: number;
+}
+
+export class DashboardDto {
+  @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({
+    type: DashboardWorkstreamsDto,
+    description: 'Workstreams the council leads or takes part in',
+  })
+  workstreams: DashboardWorkstreamsDto;
+  @ApiProperty() overdueMilestones: number;
+  @ApiProperty({ description: 'Open risks scoring 15 or more (likelihood × impact)' })
+  openHighRisks: number;
+  @ApiProperty({
+    type: DashboardSavingsDto,
+    description: "The council's own lines, this financial year",
+  })
+  savings: DashboardSavingsDto;
+}

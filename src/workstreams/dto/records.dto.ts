@@ -1,0 +1,405 @@
+/**
+ * Requests and answers for a workstream's records. Money is integer pence; dates are
+ * `YYYY-MM-DD`; each update carries the `version` that was read.
+ */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { RAGS } from './workstream.dto';
+
+const MAX_PENCE = 10 ** 15;
+const TEXT = 10000;
+const REASON_REQUIRED = 'reason is required for a red or amber status (3 to 10000 characters)';
+
+class Versioned {
+  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
+}
+
+class RecordDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) workstreamId: string;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+// Milestones
+export const MILESTONE_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
+export class CreateMilestoneDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title: string;
+  @ApiProperty({ example: '2010-03-12' }) @IsISO8601({ strict: true }) dueOn: string;
+  @ApiPropertyOptional({ enum: MILESTONE_STATUSES, default: 'planned' })
+  @IsOptional()
+  @IsIn(MILESTONE_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ example: '2010-03-10', description: 'When done; today by default' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  completedOn?: string;
+}
+export class UpdateMilestoneDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) dueOn?: string;
+  @ApiPropertyOptional({ enum: MILESTONE_STATUSES })
+  @IsOptional()
+  @IsIn(MILESTONE_STATUSES)
+  status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) completedOn?: string;
+}
+export class MilestoneDto extends RecordDto {
+  @ApiProperty() title: string;
+  @ApiProperty() dueOn: string;
+  @ApiProperty({ enum: MILESTONE_STATUSES }) status: string;
+  @ApiProperty({ nullable: true, type: String }) completedOn: string | null;
+  @ApiProperty({ description: 'Computed: not done or missed, and due before today' })
+  overdue: boolean;
+}
+
+// Key actions
+export class CreateKeyActionDto {
+  @ApiProperty({ example: 'Communication plan agreed and embedded' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(TEXT)
+  action: string;
+  @ApiPropertyOptional({ example: 'John McPherson; Local Partnerships' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  contributors?: string;
+  @ApiPropertyOptional({ example: 'Nov 2009' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  timescale?: string;
+  @ApiPropertyOptional({ type: [String], description: "This workstream's milestones" })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  @ArrayMaxSize(50)
+  milestoneIds?: string[];
+}
+export class UpdateKeyActionDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(TEXT) action?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) contributors?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) timescale?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  @ArrayMaxSize(50)
+  milestoneIds?: string[];
+}
+export class KeyActionDto extends RecordDto {
+  @ApiProperty() action: string;
+  @ApiProperty({ nullable: true, type: String }) contributors: string | null;
+  @ApiProperty({ nullable: true, type: String }) timescale: string | null;
+  @ApiProperty({ type: [String] }) milestoneIds: string[];
+}
+
+// Risks
+export const RISK_STATUSES = ['open', 'mitigated', 'closed'] as const;
+export class CreateRiskDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT) description: string;
+  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) likelihood: number;
+  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) impact: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) mitigation?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) owner?: string;
+  @ApiPropertyOptional({ enum: RISK_STATUSES, default: 'open' })
+  @IsOptional()
+  @IsIn(RISK_STATUSES)
+  status?: string;
+}
+export class UpdateRiskDto extends Versioned {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(TEXT)
+  description?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(5) likelihood?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(5) impact?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) mitigation?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) owner?: string;
+  @ApiPropertyOptional({ enum: RISK_STATUSES }) @IsOptional() @IsIn(RISK_STATUSES) status?: string;
+}
+export class RiskDto extends RecordDto {
+  @ApiProperty() description: string;
+  @ApiProperty() likelihood: number;
+  @ApiProperty() impact: number;
+  @ApiProperty({ description: 'likelihood × impact, 1–25' }) score: number;
+  @ApiProperty({ nullable: true, type: String }) mitigation: string | null;
+  @ApiProperty({ nullable: true, type: String }) owner: string | null;
+  @ApiProperty({ enum: RISK_STATUSES }) status: string;
+}
+
+// Status updates (append-only)
+export class CreateStatusUpdateDto {
+  @ApiProperty({ enum: RAGS }) @IsIn(RAGS) rag: string;
+  @ApiProperty({ example: '1 April – 30 September 2009' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  period: string;
+  @ApiPropertyOptional({ description: 'Required for red and amber' })
+  @ValidateIf((o: CreateStatusUpdateDto) => o.rag !== 'green' || o.reason !== undefined)
+  @IsString({ message: REASON_REQUIRED })
+  @Length(3, TEXT, { message: REASON_REQUIRED })
+  reason?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) narrative?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) achievements?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) challenges?: string;
+}
+export class StatusUpdateDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) workstreamId: string;
+  @ApiProperty({ description: 'Order of recording' }) seq: string;
+  @ApiProperty({ enum: RAGS }) rag: string;
+  @ApiProperty() period: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty({ nullable: true, type: String }) narrative: string | null;
+  @ApiProperty({ nullable: true, type: String }) achievements: string | null;
+  @ApiProperty({ nullable: true, type: String }) challenges: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorUserId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorCouncilId: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+// Business cases and decisions
+export const BUSINESS_CASE_STATUSES = ['draft', 'submitted', 'approved', 'rejected'] as const;
+export class CreateBusinessCaseDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) summary?: string;
+  @ApiPropertyOptional({ enum: BUSINESS_CASE_STATUSES, default: 'draft' })
+  @IsOptional()
+  @IsIn(BUSINESS_CASE_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ example: 15000000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  estimatedCostPence?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  estimatedSavingsPence?: number;
+}
+export class UpdateBusinessCaseDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) summary?: string;
+  @ApiPropertyOptional({ enum: BUSINESS_CASE_STATUSES })
+  @IsOptional()
+  @IsIn(BUSINESS_CASE_STATUSES)
+  status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) estimatedCostPence?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  estimatedSavingsPence?: number;
+}
+export class BusinessCaseDto extends RecordDto {
+  @ApiProperty({ description: 'Version number of the business case: 1, 2, …' }) number: number;
+  @ApiProperty() title: string;
+  @ApiProperty({ nullable: true, type: String }) summary: string | null;
+  @ApiProperty({ enum: BUSINESS_CASE_STATUSES }) status: string;
+  @ApiProperty() estimatedCostPence: number;
+  @ApiProperty() estimatedSavingsPence: number;
+}
+export const DECISIONS = ['approved', 'rejected', 'deferred'] as const;
+export class CreateDecisionDto {
+  @ApiProperty({ enum: DECISIONS }) @IsIn(DECISIONS) decision: string;
+  @ApiProperty({ example: '2010-03-25' }) @IsISO8601({ strict: true }) decidedOn: string;
+  @ApiPropertyOptional({ example: 'Policy and Resources Committee' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  decisionBody?: string;
+  @ApiPropertyOptional({ example: 'Min Ref 25/03/10 Para 201' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  reference?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Platform admins only: the council deciding',
+  })
+  @IsOptional()
+  @IsUUID()
+  councilId?: string;
+}
+export class UpdateDecisionDto extends Versioned {
+  @ApiPropertyOptional({ enum: DECISIONS }) @IsOptional() @IsIn(DECISIONS) decision?: string;
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) decidedOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) decisionBody?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) reference?: string;
+}
+export class DecisionDto extends RecordDto {
+  @ApiProperty({ format: 'uuid' }) businessCaseId: string;
+  @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ enum: DECISIONS }) decision: string;
+  @ApiProperty() decidedOn: string;
+  @ApiProperty({ nullable: true, type: String }) decisionBody: string | null;
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+}
+
+// Participants
+export const PARTICIPATION_STATUSES = [
+  'interested',
+  'committed',
+  'declined',
+  'not_participating',
+] as const;
+export class CreateParticipantDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Platform admins only; otherwise your council',
+  })
+  @IsOptional()
+  @IsUUID()
+  councilId?: string;
+  @ApiPropertyOptional({ description: "Your council's own priority rank" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  priorityRank?: number;
+  @ApiPropertyOptional({ enum: PARTICIPATION_STATUSES, default: 'interested' })
+  @IsOptional()
+  @IsIn(PARTICIPATION_STATUSES)
+  status?: string;
+  @ApiPropertyOptional({ description: 'Required when declined or not participating' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TEXT)
+  reason?: string;
+}
+export class UpdateParticipantDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) priorityRank?: number | null;
+  @ApiPropertyOptional({ enum: PARTICIPATION_STATUSES })
+  @IsOptional()
+  @IsIn(PARTICIPATION_STATUSES)
+  status?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) reason?: string | null;
+}
+export class ParticipantDto extends RecordDto {
+  @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty() councilName: string;
+  @ApiProperty({ nullable: true, type: Number }) priorityRank: number | null;
+  @ApiProperty({ enum: PARTICIPATION_STATUSES }) status: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+}
+
+// Savings and funding
+export class CreateSavingsLineDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Platform admins only; otherwise your council',
+  })
+  @IsOptional()
+  @IsUUID()
+  councilId?: string;
+  @ApiProperty({ example: '2025-26' })
+  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  financialYear: string;
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  plannedPence?: number;
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  realisedPence?: number;
+  @ApiProperty() @IsBoolean() cashable: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+export class UpdateSavingsLineDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) plannedPence?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) realisedPence?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+export class SavingsLineDto extends RecordDto {
+  @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ example: '2025-26' }) financialYear: string;
+  @ApiProperty() plannedPence: number;
+  @ApiProperty() realisedPence: number;
+  @ApiProperty() cashable: boolean;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+}
+
+export class RepaymentThresholdDto {
+  @ApiProperty({ example: 100000000, description: 'Realised savings (pence) that trigger it' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  realisedSavingsPence: number;
+  @ApiProperty({ example: 5000000, description: 'Repayable once reached (pence)' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  repaymentPence: number;
+}
+export class CreateFundingLineDto {
+  @ApiProperty({ example: 'Local Partnerships' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  funder: string;
+  @ApiProperty({ example: 10000000 }) @IsInt() @Min(0) @Max(MAX_PENCE) amountPence: number;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() atRisk?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => RepaymentThresholdDto)
+  @ArrayMaxSize(20)
+  repaymentThresholds?: RepaymentThresholdDto[];
+}
+export class UpdateFundingLineDto extends Versioned {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) funder?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) amountPence?: number;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() atRisk?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @Type(() => RepaymentThresholdDto)
+  @ArrayMaxSize(20)
+  repaymentThresholds?: RepaymentThresholdDto[];
+}
+export class ThresholdStateDto extends RepaymentThresholdDto {
+  @ApiProperty() reached: boolean;
+}
+export class FundingLineDto extends RecordDto {
+  @ApiProperty() funder: string;
+  @ApiProperty() amountPence: number;
+  @ApiProperty() atRisk: boolean;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ type: [ThresholdStateDto] }) repaymentThresholds: ThresholdStateDto[];
+  @ApiProperty({ description: "The workstream's realised savings to date" })
+  realisedSavingsPence: number;
+  @ApiProperty({ description: 'Repayable now: the sum of the thresholds reached' })
+  repayablePence: number;
+}

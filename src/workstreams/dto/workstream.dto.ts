@@ -1,0 +1,205 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination';
+import { PHASES } from '../phase';
+
+export const RAGS = ['red', 'amber', 'green'] as const;
+
+export class LeadOfficerDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Miriam McKenna' }) name: string;
+  @ApiProperty({ nullable: true, type: String, example: 'Strategic Partnership Manager' })
+  jobTitle: string | null;
+}
+
+export class LatestStatusDto {
+  @ApiProperty({ enum: RAGS }) rag: string;
+  @ApiProperty({ example: '1 April – 30 September 2009' }) period: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+export class WorkstreamDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'An integrated waste management approach' }) title: string;
+  @ApiProperty({ example: 'waste', description: 'A code from GET /service-areas' })
+  serviceArea: string;
+  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({ nullable: true, type: String }) scope: string | null;
+  @ApiProperty({ nullable: true, type: String }) remit: string | null;
+  @ApiProperty({ enum: PHASES }) phase: string;
+  @ApiProperty({ nullable: true, type: Number, description: "The partnership's priority rank" })
+  priorityRank: number | null;
+  @ApiProperty({ enum: ['shared', 'private'] }) visibility: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) partnershipId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) ownerCouncilId: string | null;
+  @ApiProperty({ type: [String], description: 'Lead authorities (more than one: joint lead)' })
+  leadCouncilIds: string[];
+  @ApiProperty({
+    type: LeadOfficerDto,
+    nullable: true,
+    description: 'Partner councils see only the name and job title',
+  })
+  leadOfficer: LeadOfficerDto | null;
+  @ApiProperty({
+    enum: RAGS,
+    nullable: true,
+    type: String,
+    description: 'From the latest status update',
+  })
+  rag: string | null;
+  @ApiProperty({ type: LatestStatusDto, nullable: true }) latestStatus: LatestStatusDto | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty() updatedAt: string;
+}
+
+export class WorkstreamPageDto {
+  @ApiProperty({ type: [WorkstreamDto] }) data: WorkstreamDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class WorkstreamQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnershipId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Workstreams this council leads or takes part in',
+  })
+  @IsOptional()
+  @IsUUID()
+  councilId?: string;
+  @ApiPropertyOptional({ enum: PHASES }) @IsOptional() @IsIn(PHASES) phase?: string;
+  @ApiPropertyOptional({ example: 'waste' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  serviceArea?: string;
+  @ApiPropertyOptional({ enum: [...RAGS, 'none'] })
+  @IsOptional()
+  @IsIn([...RAGS, 'none'])
+  rag?: string;
+  @ApiPropertyOptional({
+    enum: ['true'],
+    description: 'Only workstreams with an overdue milestone',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: string;
+  @ApiPropertyOptional({ description: 'Words in the title' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+class WorkstreamFields {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) description?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) scope?: string | null;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) remit?: string | null;
+  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) priorityRank?: number | null;
+  @ApiPropertyOptional({ format: 'uuid', description: 'An officer or admin of a lead authority' })
+  @IsOptional()
+  @IsUUID()
+  leadOfficerId?: string | null;
+}
+
+export class CreateWorkstreamDto extends WorkstreamFields {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title: string;
+  @ApiProperty({ example: 'waste' }) @IsString() @MaxLength(40) serviceArea: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Owning partnership (a shared workstream). Without it the workstream is private to your council.',
+  })
+  @IsOptional()
+  @IsUUID()
+  partnershipId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Platform admins only: the council that owns a private workstream',
+  })
+  @IsOptional()
+  @IsUUID()
+  ownerCouncilId?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Shared workstreams: one or more member councils that lead it',
+  })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  leadCouncilIds?: string[];
+  @ApiPropertyOptional({ enum: PHASES, default: 'idea' })
+  @IsOptional()
+  @IsIn(PHASES)
+  phase?: string;
+}
+
+export class UpdateWorkstreamDto extends WorkstreamFields {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) title?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) serviceArea?: string;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  leadCouncilIds?: string[];
+  @ApiPropertyOptional({ enum: PHASES, description: 'Forward only; use POST …/reopen to go back' })
+  @IsOptional()
+  @IsIn(PHASES)
+  phase?: string;
+  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
+}
+
+export class ReopenWorkstreamDto {
+  @ApiProperty({ enum: PHASES, description: 'An earlier phase' }) @IsIn(PHASES) phase: string;
+  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
+  @ApiProperty() @IsInt() @Min(1) version: number;
+}
+
+export class PhaseChangeDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: PHASES }) fromPhase: string;
+  @ApiProperty({ enum: PHASES }) toPhase: string;
+  @ApiProperty({ nullable: true, type: String }) reason: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+export class PhaseChangePageDto {
+  @ApiProperty({ type: [PhaseChangeDto] }) data: PhaseChangeDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ServiceAreaDto {
+  @ApiProperty({ example: 'waste' }) code: string;
+  @ApiProperty({ example: 'Waste' }) name: string;
+}
+
+export class CreateServiceAreaDto {
+  @ApiProperty({ example: 'libraries' })
+  @Matches(/^[a-z][a-z0-9_]{1,40}$/, { message: 'code must be lower-case letters, digits and _' })
+  code: string;
+  @ApiProperty({ example: 'Libraries' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
+}
+
+export class FinancialYearQueryDto {
+  @ApiPropertyOptional({ example: '2025-26' })
+  @IsOptional()
+  @Type(() => String)
+  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  financialYear?: string;
+}

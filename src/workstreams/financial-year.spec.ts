@@ -1,0 +1,13 @@
+import { financialYearOf } from './financial-year';
+
+describe('financial year', () => {
+  it.each([
+    ['2025-04-01', '2025-26'],
+    ['2026-03-31', '2025-26'],
+    ['2026-11-23', '2026-27'],
+    ['2099-12-31', '2099-00'],
+    ['2010-01-15', '2009-10'],
+  ])('%s falls in %s', (date, year) => {
+    expect(financialYearOf(new Date(`${date}T12:00:00Z`))).toBe(year);
+  });
+});

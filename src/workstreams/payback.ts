@@ -1,0 +1,27 @@
+/**
+ * Funding with conditional repayment (Leeds' DECATS: £100k funded at risk by Local
+ * Partnerships; the council pays back £50k once an additional £1m of savings is delivered
+ * and another £50k at £5m). A threshold is crossed when the workstream's realised savings
+ * reach it; what is repayable is the sum of the repayments of the thresholds crossed.
+ */
+export interface RepaymentThreshold {
+  realisedSavingsPence: number;
+  repaymentPence: number;
+}
+
+export interface Payback {
+  realisedSavingsPence: number;
+  repayablePence: number;
+  thresholds: (RepaymentThreshold & { reached: boolean })[];
+}
+
+export function payback(thresholds: RepaymentThreshold[], realisedSavingsPence: number): Payback {
+  const marked = [...thresholds]
+    .sort((a, b) => a.realisedSavingsPence - b.realisedSavingsPence)
+    .map((t) => ({ ...t, reached: realisedSavingsPence >= t.realisedSavingsPence }));
+  return {
+    realisedSavingsPence,
+    repayablePence: marked.filter((t) => t.reached).reduce((sum, t) => sum + t.repaymentPence, 0),
+    thresholds: marked,
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * The kinds of record a workstream holds, as data for `WorkstreamRecordsService`: the table,
+ * the columns a client reads and writes, the list order (with its keyset condition), who
+ * changes it, and the rules of the seeds that apply to it.
+ */
+import { ConflictException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ValidationProblem } from '../common/problem';
+import { isoTimestamp } from '../common/sql';
+import { SubjectName } from '../tenancy/ability';
+import { RepaymentThreshold, payback } from './payback';
+import { WorkstreamRef } from './workstream-access.service';
+
+export type RecordRow = Record<string, unknown> & { id: string; version?: number };
+type Values = Record<string, unknown>;
+
+export interface RecordKind {
+  table: string;
+  noun: string;
+  /** Kept by each council for itself (`council_id`), rather than by the lead authorities. */
+  councilOwned?: { subject: SubjectName };
+  select: string;
+  /** Request field → column, for inserts and updates. */
+  writable: Record<string, string>;
+  /** Columns computed in SQL on insert ($1 is the workstream id). */
+  computed?: Record<string, string>;
+  order: { by: string; key: string[]; after: (first: number) => string };
+  prepare?: (input: Values, current?: Values) => Values;
+  check?: (
+    tx: EntityManager,
+    workstream: WorkstreamRef,
+    values: Values,
+    scope: Values,
+  ) => Promise<void>;
+  present?: (tx: EntityManager, rows: RecordRow[]) => Promise<RecordRow[]>;
+}
+
+const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
+const common = `r.id, r.workstream_id AS "workstreamId"`;
+const stamps = `r.version, ${isoTimestamp('r.created_at', 'createdAt')}, ${isoTimestamp('r.updated_at', 'updatedAt')}`;
+const byCreation = {
+  by: 'r.created_at, r.id',
+  key: ['createdAt', 'id'],
+  after: (n: number) => `(r.created_at, r.id) > ($${n}::timestamptz, $${n + 1}::uuid)`,
+};
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const MILESTONES: RecordKind = {
+  table: 'milestones',
+  noun: 'milestone',
+  select: `${common}, r.title, ${date('r.due_on', 'dueOn')}, r.status, ${date('r.completed_on', 'completedOn')},
+    (r.status IN ('planned', 'in_progress') AND r.due_on < current_date) AS overdue, ${stamps}`,
+  writable: { title: 'title', dueOn: 'due_on', status: 'status', completedOn: 'completed_on' },
+  order: {
+    by: 'r.due_on, r.id',
+    key: ['dueOn', 'id'],
+    after: (n) => `(r.due_on, r.id) > ($${n}::date, $${n + 1}::uuid)`,
+  },
+  // Done means a completion date (today unless given); any other status clears it.
+  prepare: (input, current) => {
+    const status = (input.status ?? current?.status ?? 'planned') as string;
+    if (status !== 'done') {
+      if (input.completedOn) {
+        throw new ValidationProblem([
+          { field: 'completedOn', message: 'completedOn is only for a milestone that is done' },
+        ]);
+      }
+      return input.status ? { ...input, completedOn: null } : input;
+    }
+    return { ...input, completedOn: input.completedOn ?? current?.completedOn ?? today() };
+  },
+};
+
+export const KEY_ACTIONS: RecordKind = {
+  table: 'key_actions',
+  noun: 'key action',
+  select: `${common}, r.action, r.contributors, r.timescale, r.milestone_ids AS "milestoneIds", ${stamps}`,
+  writable: {
+    action: 'action',
+    contributors: 'contributors',
+    timescale: 'timescale',
+    milestoneIds: 'milestone_ids',
+  },
+  order: byCreation,
+  check: async (tx, workstream, values) => {
+    const ids = (values.milestoneIds as string[] | undefined) ?? [];
+    if (!ids.length) return;
+    const found = await tx.query<unknown[]>(
+      `SELECT 1 FROM milestones WHERE workstream_id = $1 AND id = ANY ($2)`,
+      [workstream.id, [...new Set(ids)]],
+    );
+    if (found.length !== new Set(ids).size) {
+      throw new ValidationProblem([
+        { field: 'milestoneIds', message: "milestoneIds must be this workstream's milestones" },
+      ]);
+    }
+  },
+};
+
+export const RISKS: RecordKind = {
+  table: 'risks',
+  noun: 'risk',
+  select: `${common}, r.description, r.likelihood, r.impact, r.score, r.mitigation, r.owner, r.status, ${stamps}`,
+  writable: {
+    description: 'description',
+    likelihood: 'likelihood',
+    impact: 'impact',
+    mitigation: 'mitigation',
+    owner: 'owner',
+    status: 'status',
+  },
+  order: {
+    by: 'r.score DESC, r.id',
+    key: ['score', 'id'],
+    after: (n) => `(r.score < $${n}::int OR (r.score = $${n}::int AND r.id > $${n + 1}::uuid))`,
+  },
+};
+
+/** Append-only: listed newest first, never updated. */
+export const STATUS_UPDATES: RecordKind = {
+  table: 'status_updates',
+  noun: 'status update',
+  select: `${common}, r.seq::text AS seq, r.rag, r.period, r.reason, r.narrative, r.achievements,
+    r.challenges, r.author_user_id AS "authorUserId", r.author_council_id AS "authorCouncilId",
+    ${isoTimestamp('r.created_at', 'createdAt')}`,
+  writable: {
+    rag: 'rag',
+    period: 'period',
+    reason: 'reason',
+    narrative: 'narrative',
+    achievements: 'achievements',
+    challenges: 'challenges',
+  },
+  order: { by: 'r.seq DESC', key: ['seq'], after: (n) => `r.seq < $${n}::bigint` },
+};
+
+export const BUSINESS_CASES: RecordKind = {
+  table: 'business_cases',
+  noun: 'business case',
+  select: `${common}, r.number, r.title, r.summary, r.status,
+    r.estimated_cost_pence::float8 AS "estimatedCostPence",
+    r.estimated_savings_pence::float8 AS "estimatedSavingsPence", ${stamps}`,
+  writable: {
+    title: 'title',
+    summary: 'summary',
+    status: 'status',
+    estimatedCostPence: 'estimated_cost_pence',
+    estimatedSavingsPence: 'estimated_savings_pence',
+  },
+  computed: {
+    number: '(SELECT coalesce(max(number), 0) + 1 FROM business_cases WHERE workstream_id = $1)',
+  },
+  order: {
+    by: 'r.number, r.id',
+    key: ['number', 'id'],
+    after: (n) => `(r.number, r.id) > ($${n}::int, $${n + 1}::uuid)`,
+  },
+};
+
+export const DECISIONS: RecordKind = {
+  table: 'business_case_decisions',
+  noun: 'business case decision',
+  councilOwned: { subject: 'BusinessCaseDecision' },
+  select: `${common}, r.business_case_id AS "businessCaseId", r.council_id AS "councilId", r.decision,
+    ${date('r.decided_on', 'decidedOn')}, r.decision_body AS "decisionBody", r.reference, ${stamps}`,
+  writable: {
+    decision: 'decision',
+    decidedOn: 'decided_on',
+    decisionBody: 'decision_body',
+    reference: 'reference',
+  },
+  order: byCreation,
+  // A council decides on a business case that has been put to it, not on a draft.
+  check: async (tx, _workstream, _values, scope) => {
+    const [row] = await tx.query<{ status: string }[]>(
+      `SELECT status FROM business_cases WHERE id = $1`,
+      [scope.business_case_id],
+    );
+    if (row && row.status === 'draft') {
+      throw new ConflictException(
+        'This business case is still a draft; submit it before councils decide on it',
+      );
+    }
+  },
+};
+
+export const PARTICIPANTS: RecordKind = {
+  table: 'workstream_participants',
+  noun: 'participation',
+  councilOwned: { subject: 'Participant' },
+  select: `${common}, r.council_id AS "councilId",
+    (SELECT c.name FROM councils c WHERE c.id = r.council_id) AS "councilName",
+    r.priority_rank AS "priorityRank", r.status, r.reason, ${stamps}`,
+  writable: { priorityRank: 'priority_rank', status: 'status', reason: 'reason' },
+  order: byCreation,
+  check: async (tx, workstream, values) => {
+    const member = workstream.partnershipId
+      ? await tx.query<unknown[]>(
+          `SELECT 1 FROM partnership_members WHERE partnership_id = $1 AND council_id = $2 AND left_on IS NULL`,
+          [workstream.partnershipId, values.councilId],
+        )
+      : workstream.ownerCouncilId === values.councilId
+        ? [1]
+        : [];
+    if (!member.length) {
+      throw new ValidationProblem([
+        {
+          field: 'councilId',
+          message: "a participant must be a current member of the workstream's partnership",
+        },
+      ]);
+    }
+    if (['declined', 'not_participating'].includes(values.status as string) && !values.reason) {
+      throw new ValidationProblem([
+        {
+          field: 'reason',
+          message: 'reason is required when a council declines or does not take part',
+        },
+      ]);
+    }
+    if (values.status === 'committed') {
+      const approved = await tx.query<unknown[]>(
+        `SELECT 1 FROM business_case_decisions
+          WHERE workstream_id = $1 AND council_id = $2 AND decision = 'approved'`,
+        [workstream.id, values.councilId],
+      );
+      if (!approved.length) {
+        throw new ConflictException(
+          'A council commits to a workstream only after it has approved a business case for it; record the approval first',
+        );
+      }
+    }
+  },
+};
+
+export const SAVINGS_LINES: RecordKind = {
+  table: 'savings_lines',
+  noun: 'savings line',
+  councilOwned: { subject: 'SavingsLine' },
+  select: `${common}, r.council_id AS "councilId", r.financial_year AS "financialYear",
+    r.planned_pence::float8 AS "plannedPence", r.realised_pence::float8 AS "realisedPence", r.cashable,
+    r.description, ${stamps}`,
+  writable: {
+    financialYear: 'financial_year',
+    plannedPence: 'planned_pence',
+    realisedPence: 'realised_pence',
+    cashable: 'cashable',
+    description: 'description',
+  },
+  order: {
+    by: 'r.financial_year, r.id',
+    key: ['financialYear', 'id'],
+    after: (n) => `(r.financial_year, r.id) > ($${n}, $${n + 1}::uuid)`,
+  },
+};
+
+export const FUNDING_LINES: RecordKind = {
+  table: 'funding_lines',
+  noun: 'funding line',
+  select: `${common}, r.funder, r.amount_pence::float8 AS "amountPence", r.at_risk AS "atRisk", r.description,
+    r.repayment_thresholds AS "repaymentThresholds", ${stamps}`,
+  writable: {
+    funder: 'funder',
+    amountPence: 'amount_pence',
+    atRisk: 'at_risk',
+    description: 'description',
+    repaymentThresholds: 'repayment_thresholds',
+  },
+  order: byCreation,
+  prepare: (input) =>
+    input.repaymentThresholds === undefined
+      ? input
+      : { ...input, repaymentThresholds: JSON.stringify(input.repaymentThresholds) },
+  // What has become repayable, from the workstream's realised savings to date.
+  present: async (tx, rows) => {
+    if (!rows.length) return rows;
+    const [{ realised }] = await tx.query<{ realised: number }[]>(
+      `SELECT coalesce(sum(realised_pence), 0)::float8 AS realised FROM savings_lines WHERE workstream_id = $1`,
+      [rows[0].workstreamId],
+    );
+    return rows.map((row) => {
+      const result = payback(row.repaymentThresholds as RepaymentThreshold[], realised);
+      return { ...row, ...result, repaymentThresholds: result.thresholds, thresholds: undefined };
+    });
+  },
+};

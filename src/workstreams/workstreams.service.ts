@@ -1,0 +1,274 @@
+import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
+import { StaleVersionProblem, ValidationProblem } from '../common/problem';
+import { assignments, isoTimestamp } from '../common/sql';
+import { PartnershipsService } from '../partnerships/partnerships.service';
+import { asSubject } from '../tenancy/ability';
+import { Actor } from '../tenancy/actor';
+import {
+  CreateWorkstreamDto,
+  LeadOfficerDto,
+  PhaseChangeDto,
+  ReopenWorkstreamDto,
+  UpdateWorkstreamDto,
+  WorkstreamDto,
+  WorkstreamQueryDto,
+} from './dto/workstream.dto';
+import { Phase, phaseMove } from './phase';
+import { WorkstreamAccess, WorkstreamRef } from './workstream-access.service';
+import { workstreamListQuery } from './workstream-list.query';
+
+const COLUMNS = `w.id, w.title, w.service_area AS "serviceArea", w.description, w.scope, w.remit, w.phase,
+  w.priority_rank AS "priorityRank",
+  CASE WHEN w.partnership_id IS NULL THEN 'private' ELSE 'shared' END AS visibility,
+  w.partnership_id AS "partnershipId", w.owner_council_id AS "ownerCouncilId",
+  w.lead_council_ids AS "leadCouncilIds", w.current_rag AS rag,
+  (SELECT json_build_object('rag', s.rag, 'period', s.period, 'reason', s.reason,
+            'createdAt', to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+     FROM status_updates s WHERE s.workstream_id = w.id ORDER BY s.seq DESC LIMIT 1) AS "latestStatus",
+  w.version, ${isoTimestamp('w.created_at', 'createdAt')}, ${isoTimestamp('w.updated_at', 'updatedAt')}`;
+
+const FIELDS = {
+  title: 'title',
+  serviceArea: 'service_area',
+  description: 'description',
+  scope: 'scope',
+  remit: 'remit',
+  priorityRank: 'priority_rank',
+  leadCouncilIds: 'lead_council_ids',
+  leadOfficerId: 'lead_officer_id',
+  phase: 'phase',
+};
+
+type WorkstreamRow = Omit<WorkstreamDto, 'leadOfficer'>;
+
+@Injectable()
+export class WorkstreamsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly access: WorkstreamAccess,
+    private readonly partnerships: PartnershipsService,
+  ) {}
+
+  /** Workstreams the caller's council may see, most recently updated first (ties by id). */
+  async list(actor: Actor, query: WorkstreamQueryDto): Promise<Page<WorkstreamDto>> {
+    const list = workstreamListQuery(actor.ability, query);
+    if (!list) return { data: [], nextCursor: null };
+    const params = [...list.params, query.limit + 1];
+    const rows = await this.txHost.tx.query<WorkstreamRow[]>(
+      `SELECT ${COLUMNS} FROM workstreams w WHERE ${list.where}
+        ORDER BY w.updated_at DESC, w.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = pageOf(rows, query.limit, (row) => [row.updatedAt, row.id]);
+    return { ...page, data: await this.withLeadOfficers(page.data) };
+  }
+
+  async get(actor: Actor, id: string): Promise<WorkstreamDto> {
+    await this.access.visible(actor, id);
+    const rows = await this.txHost.tx.query<WorkstreamRow[]>(
+      `SELECT ${COLUMNS} FROM workstreams w WHERE w.id = $1`,
+      [id],
+    );
+    const [workstream] = await this.withLeadOfficers(rows);
+    return workstream;
+  }
+
+  /**
+   * A workstream with a partnership is shared: created by its lead authorities or by the
+   * partnership's administering council. Without one it is private to the caller's council,
+   * which is then its only lead.
+   */
+  async create(actor: Actor, dto: CreateWorkstreamDto): Promise<WorkstreamDto> {
+    let draft: Omit<WorkstreamRef, 'id' | 'phase' | 'version'>;
+    if (dto.partnershipId) {
+      const partnership = await this.partnerships.get(actor, dto.partnershipId);
+      if (!dto.leadCouncilIds?.length) {
+        throw new ValidationProblem([
+          {
+            field: 'leadCouncilIds',
+            message: 'a shared workstream needs at least one lead authority',
+          },
+        ]);
+      }
+      draft = {
+        partnershipId: partnership.id,
+        ownerCouncilId: null,
+        leadCouncilIds: [...new Set(dto.leadCouncilIds)],
+        administeringCouncilId: partnership.administeringCouncilId,
+      };
+    } else {
+      const owner = actor.role === 'platform_admin' ? dto.ownerCouncilId : actor.councilId;
+      if (!owner) {
+        throw new ValidationProblem([
+          {
+            field: 'partnershipId',
+            message: 'give partnershipId or, as a platform admin, ownerCouncilId',
+          },
+        ]);
+      }
+      draft = {
+        partnershipId: null,
+        ownerCouncilId: owner,
+        leadCouncilIds: [owner],
+        administeringCouncilId: null,
+      };
+    }
+    if (!actor.ability.can('create', asSubject('Workstream', draft))) {
+      throw new ForbiddenException(
+        "A shared workstream is recorded by one of its lead authorities or by the partnership's administering council",
+      );
+    }
+    await this.assertLeads(draft, dto);
+    const [{ id }] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO workstreams (partnership_id, owner_council_id, title, service_area, description, scope,
+                                remit, phase, priority_rank, lead_council_ids, lead_officer_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, 'idea'), $9, $10, $11) RETURNING id`,
+      [
+        draft.partnershipId,
+        draft.ownerCouncilId,
+        dto.title,
+        dto.serviceArea,
+        dto.description ?? null,
+        dto.scope ?? null,
+        dto.remit ?? null,
+        dto.phase ?? null,
+        dto.priorityRank ?? null,
+        draft.leadCouncilIds,
+        dto.leadOfficerId ?? null,
+      ],
+    );
+    return this.get(actor, id);
+  }
+
+  /** Lead authorities edit; the phase only moves forward here. */
+  async update(actor: Actor, id: string, dto: UpdateWorkstreamDto): Promise<WorkstreamDto> {
+    const workstream = await this.access.editable(actor, id, 'update', 'Workstream');
+    if (dto.version !== workstream.version) throw new StaleVersionProblem('workstream');
+    if (dto.phase && phaseMove(workstream.phase as Phase, dto.phase as Phase) === 'back') {
+      throw new ConflictException(
+        `A workstream's phase only moves forward; reopen it with a reason to go back to ${dto.phase}`,
+      );
+    }
+    const leadCouncilIds = dto.leadCouncilIds ? [...new Set(dto.leadCouncilIds)] : undefined;
+    if (leadCouncilIds && workstream.ownerCouncilId) {
+      throw new ValidationProblem([
+        { field: 'leadCouncilIds', message: 'a private workstream is led by its owner council' },
+      ]);
+    }
+    await this.assertLeads(
+      { ...workstream, leadCouncilIds: leadCouncilIds ?? workstream.leadCouncilIds },
+      dto,
+    );
+    await this.recordPhaseChange(workstream, dto.phase, null);
+    await this.write(id, { ...dto, leadCouncilIds }, dto.version);
+    return this.get(actor, id);
+  }
+
+  /** Back to an earlier phase, with the reason kept in the phase history. */
+  async reopen(actor: Actor, id: string, dto: ReopenWorkstreamDto): Promise<WorkstreamDto> {
+    const workstream = await this.access.editable(actor, id, 'update', 'Workstream');
+    if (dto.version !== workstream.version) throw new StaleVersionProblem('workstream');
+    if (phaseMove(workstream.phase as Phase, dto.phase as Phase) !== 'back') {
+      throw new ConflictException(
+        `Reopening goes back to an earlier phase than ${workstream.phase}; move forward with PATCH`,
+      );
+    }
+    await this.recordPhaseChange(workstream, dto.phase, dto.reason);
+    await this.write(id, { phase: dto.phase }, dto.version);
+    return this.get(actor, id);
+  }
+
+  async phaseChanges(actor: Actor, id: string, query: PageQueryDto): Promise<Page<PhaseChangeDto>> {
+    await this.access.visible(actor, id);
+    const params: unknown[] = [id];
+    let where = 'workstream_id = $1';
+    const after = decodeCursor(query.cursor, 2);
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ` AND (created_at, id) > ($2::timestamptz, $3::uuid)`;
+    }
+    params.push(query.limit + 1);
+    const rows = await this.txHost.tx.query<PhaseChangeDto[]>(
+      `SELECT id, from_phase AS "fromPhase", to_phase AS "toPhase", reason, ${isoTimestamp('created_at', 'createdAt')}
+         FROM workstream_phase_changes WHERE ${where} ORDER BY created_at, id LIMIT $${params.length}`,
+      params,
+    );
+    return pageOf(rows, query.limit, (row) => [row.createdAt, row.id]);
+  }
+
+  private async write(id: string, changes: object, version: number): Promise<void> {
+    const params: unknown[] = [id, version];
+    const sets = assignments(changes, FIELDS, params);
+    const rows = await this.txHost.tx.query<[unknown[], number]>(
+      `UPDATE workstreams SET ${[...sets, 'version = version + 1'].join(', ')}
+        WHERE id = $1 AND version = $2 RETURNING id`,
+      params,
+    );
+    if (!rows[0].length) throw new StaleVersionProblem('workstream');
+  }
+
+  private async recordPhaseChange(
+    workstream: WorkstreamRef,
+    to: string | undefined,
+    reason: string | null,
+  ): Promise<void> {
+    if (!to || to === workstream.phase) return;
+    await this.txHost.tx.query(
+      `INSERT INTO workstream_phase_changes (workstream_id, from_phase, to_phase, reason) VALUES ($1, $2, $3, $4)`,
+      [workstream.id, workstream.phase, to, reason],
+    );
+  }
+
+  /** Lead authorities are current members; the lead officer works for one of them. */
+  private async assertLeads(
+    workstream: Pick<WorkstreamRef, 'partnershipId' | 'leadCouncilIds'>,
+    dto: { leadOfficerId?: string | null; leadCouncilIds?: string[] },
+  ): Promise<void> {
+    if (workstream.partnershipId && dto.leadCouncilIds) {
+      const members = await this.txHost.tx.query<{ council_id: string }[]>(
+        `SELECT council_id FROM partnership_members
+          WHERE partnership_id = $1 AND council_id = ANY ($2) AND left_on IS NULL`,
+        [workstream.partnershipId, workstream.leadCouncilIds],
+      );
+      if (members.length !== workstream.leadCouncilIds.length) {
+        throw new ValidationProblem([
+          {
+            field: 'leadCouncilIds',
+            message: 'every lead authority must be a current member of the partnership',
+          },
+        ]);
+      }
+    }
+    if (dto.leadOfficerId) {
+      const [row] = await this.txHost.tx.query<{ council: string | null }[]>(
+        `SELECT lead_officer_council($1) AS council`,
+        [dto.leadOfficerId],
+      );
+      if (!row.council || !workstream.leadCouncilIds.includes(row.council)) {
+        throw new ValidationProblem([
+          {
+            field: 'leadOfficerId',
+            message: 'leadOfficerId must be an active officer or admin of a lead authority',
+          },
+        ]);
+      }
+    }
+  }
+
+  /** The lead officer as partner councils may see them: name and job title only. */
+  private async withLeadOfficers(rows: WorkstreamRow[]): Promise<WorkstreamDto[]> {
+    if (!rows.length) return [];
+    const officers = await this.txHost.tx.query<(LeadOfficerDto & { workstreamId: string })[]>(
+      `SELECT workstream_id AS "workstreamId", user_id AS id, name, job_title AS "jobTitle"
+         FROM workstream_lead_officers($1)`,
+      [rows.map((row) => row.id)],
+    );
+    const byWorkstream = new Map(
+      officers.map(({ workstreamId, ...officer }) => [workstreamId, officer]),
+    );
+    return rows.map((row) => ({ ...row, leadOfficer: byWorkstream.get(row.id) ?? null }));
+  }
+}
