@@ -7,17 +7,20 @@
  *                              PASSWORD environment variable, or stdin when it is unset
  *   create-user --email E --name N --role R --council GSS_CODE
  *                              an active user of an onboarded council (password likewise)
+ *   seed-demo                  an empty database filled with the seeds' councils, partnerships
+ *                              and workstreams, through the API; demo users get the password
  * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does
  * (stop the service first: one embedded server per data folder).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '../config/configuration';
+import { AppConfig, loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
 import { PasswordService, passwordProblem } from '../users/password.service';
 import { inTenantTransaction } from '../tenancy/tenant-transaction.adapter';
+import { seedDemo } from './demo';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -82,10 +85,54 @@ async function readPassword(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
+interface NewUser {
+  email: string;
+  name: string;
+  role: string;
+  councilGss?: string;
+}
+
 /**
- * Creates an active user for an operator. Runs with platform-admin settings, so row-level
- * security and the audit trigger apply as they do to the API.
+ * Writes an active user. Runs with platform-admin settings, so row-level security and the
+ * audit trigger apply as they do to the API.
  */
+async function insertActiveUser(appUrl: string, user: NewUser, hash: string): Promise<void> {
+  await withDataSource(appUrl, async (dataSource) => {
+    const settings = { userId: '', councilId: '', role: 'platform_admin', requestId: 'cli' };
+    await inTenantTransaction(dataSource, settings, async (manager) => {
+      const taken: unknown[] = await manager.query(
+        'SELECT 1 FROM users WHERE lower(email) = lower($1)',
+        [user.email],
+      );
+      if (taken.length) throw new Error(`A user with the email ${user.email} already exists`);
+      let councilId: string | null = null;
+      if (user.councilGss) {
+        const councils: { id: string }[] = await manager.query(
+          'SELECT id FROM councils WHERE gss_code = $1',
+          [user.councilGss],
+        );
+        if (!councils[0]) {
+          throw new Error(`No onboarded council has the GSS code ${user.councilGss}`);
+        }
+        councilId = councils[0].id;
+      }
+      await manager.query(
+        `INSERT INTO users (council_id, email, name, role, status, password_hash)
+         VALUES ($1, $2, $3, $4, 'active', $5)`,
+        [councilId, user.email, user.name, user.role, hash],
+      );
+    });
+  });
+}
+
+async function checkedPasswordHash(): Promise<{ password: string; hash: string }> {
+  const password = await readPassword();
+  const problem = passwordProblem(password);
+  if (problem) throw new Error(problem);
+  return { password, hash: await new PasswordService().hash(password) };
+}
+
+/** Creates an active user for an operator. */
 async function createUser(appUrl: string, args: string[], role?: string): Promise<void> {
   const email = option(args, 'email');
   const name = option(args, 'name');
@@ -94,38 +141,25 @@ async function createUser(appUrl: string, args: string[], role?: string): Promis
     throw new Error('--role must be council_admin, officer or viewer');
   }
   const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
-  const password = await readPassword();
-  const problem = passwordProblem(password);
-  if (problem) throw new Error(problem);
-  const hash = await new PasswordService().hash(password);
-  await withDataSource(appUrl, async (dataSource) => {
-    const settings = { userId: '', councilId: '', role: 'platform_admin', requestId: 'cli' };
-    await inTenantTransaction(dataSource, settings, async (manager) => {
-      const taken: unknown[] = await manager.query(
-        'SELECT 1 FROM users WHERE lower(email) = lower($1)',
-        [email],
-      );
-      if (taken.length) throw new Error(`A user with the email ${email} already exists`);
-      let councilId: string | null = null;
-      if (councilGss) {
-        const councils: { id: string }[] = await manager.query(
-          'SELECT id FROM councils WHERE gss_code = $1',
-          [councilGss],
-        );
-        if (!councils[0]) throw new Error(`No onboarded council has the GSS code ${councilGss}`);
-        councilId = councils[0].id;
-      }
-      await manager.query(
-        `INSERT INTO users (council_id, email, name, role, status, password_hash)
-         VALUES ($1, $2, $3, $4, 'active', $5)`,
-        [councilId, email, name, role, hash],
-      );
-    });
-    log(`Created ${role} ${email}`);
-  });
+  const { hash } = await checkedPasswordHash();
+  await insertActiveUser(appUrl, { email, name, role, councilGss }, hash);
+  log(`Created ${role} ${email}`);
 }
 
-const COMMANDS = ['migration:run', 'migration:generate', 'create-platform-admin', 'create-user'];
+async function demo(config: AppConfig, appUrl: string): Promise<void> {
+  const { password, hash } = await checkedPasswordHash();
+  // Every demo user signs in once, from this process: lift the per-address sign-in limit.
+  const demoConfig = { ...config, loginThrottleIpLimit: 100000 };
+  await seedDemo(demoConfig, appUrl, password, (user) => insertActiveUser(appUrl, user, hash), log);
+}
+
+const COMMANDS = [
+  'migration:run',
+  'migration:generate',
+  'create-platform-admin',
+  'create-user',
+  'seed-demo',
+];
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -139,6 +173,7 @@ async function main(argv: string[]): Promise<void> {
     else if (command === 'create-platform-admin')
       await createUser(database.appUrl, args, 'platform_admin');
     else if (command === 'create-user') await createUser(database.appUrl, args);
+    else if (command === 'seed-demo') await demo(config, database.appUrl);
     else log('Migrations are up to date');
   } finally {
     await database.embedded?.stop();

@@ -1,0 +1,181 @@
+/**
+ * `npm run cli -- seed-demo`: fills an empty database with the councils, partnerships and
+ * workstreams of the seeds (see demo-data.ts), through the API itself (in-process, with
+ * Fastify's `inject`), so every rule, row-level security policy and audit entry applies as it
+ * would to a client. Only the users are written directly, active, with the given password.
+ */
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../app.setup';
+import { AppConfig } from '../config/configuration';
+import {
+  DECATS,
+  DEMO_COUNCILS,
+  DEMO_PARTNERSHIPS,
+  DemoPartnership,
+  INVERCLYDE,
+  INVERCLYDE_PRIORITIES,
+  LEEDS,
+} from './demo-data';
+
+type Body = Record<string, unknown>;
+type Method = 'GET' | 'POST' | 'PATCH';
+export type InsertUser = (user: {
+  email: string;
+  name: string;
+  role: string;
+  councilGss?: string;
+}) => Promise<void>;
+
+class DemoClient {
+  private readonly tokens = new Map<string, string>();
+
+  constructor(
+    private readonly app: NestFastifyApplication,
+    private readonly password: string,
+  ) {}
+
+  async login(email: string): Promise<void> {
+    const res = await this.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: this.password },
+    });
+    if (res.statusCode !== 200) throw new Error(`Signing in ${email}: ${res.body}`);
+    this.tokens.set(email, res.json<{ accessToken: string }>().accessToken);
+  }
+
+  async as(email: string, method: Method, url: string, payload?: Body): Promise<Body> {
+    const res = await this.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { authorization: `Bearer ${this.tokens.get(email)}` },
+      payload,
+    });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url} as ${email}: ${res.body}`);
+    return res.json<Body>();
+  }
+}
+
+export async function seedDemo(
+  config: AppConfig,
+  appUrl: string,
+  password: string,
+  insertUser: InsertUser,
+  log: (line: string) => void,
+): Promise<void> {
+  const app = await createApp({ config: { ...config, logLevel: 'silent' }, appUrl });
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  try {
+    const api = new DemoClient(app, password);
+    const platform = 'platform@demo.example';
+    await insertUser({ email: platform, name: 'Demo Platform Admin', role: 'platform_admin' });
+    await api.login(platform);
+    const existing = await api.as(platform, 'GET', '/councils?limit=1');
+    if ((existing.data as unknown[]).length) {
+      throw new Error('seed-demo fills an empty database: councils already exist here');
+    }
+    const officer = new Map<string, string>();
+    const admin = new Map<string, string>();
+    const councilId = new Map<string, string>();
+    for (const gss of DEMO_COUNCILS) {
+      const council = await api.as(platform, 'POST', '/councils', { gssCode: gss });
+      councilId.set(gss, council.id as string);
+      for (const role of ['council_admin', 'officer'] as const) {
+        const email = `${role === 'officer' ? 'officer' : 'admin'}@${council.slug as string}.example`;
+        const name = `${role === 'officer' ? 'Officer' : 'Admin'}, ${council.name as string}`;
+        await insertUser({ email, name, role, councilGss: gss });
+        await api.login(email);
+        (role === 'officer' ? officer : admin).set(gss, email);
+      }
+    }
+    const ids = (gss: string[]) => gss.map((g) => councilId.get(g));
+    const titles = new Map<string, string>();
+    for (const p of DEMO_PARTNERSHIPS) {
+      await seedPartnership(api, platform, p, ids, officer, titles);
+    }
+    for (const [title, rank] of INVERCLYDE_PRIORITIES) {
+      await api.as(
+        officer.get(INVERCLYDE)!,
+        'POST',
+        `/workstreams/${titles.get(title)}/participants`,
+        {
+          priorityRank: rank,
+        },
+      );
+    }
+    await seedDecats(api, officer.get(LEEDS)!);
+    log(
+      `Demo data loaded: ${DEMO_COUNCILS.length} councils, ${DEMO_PARTNERSHIPS.length} partnerships, ` +
+        `${titles.size + 1} workstreams. Sign in as ${platform}, admin@<council>.example or ` +
+        `officer@<council>.example (e.g. officer@inverclyde-council.example) with the password you gave.`,
+    );
+  } finally {
+    await app.close();
+  }
+}
+
+/** Members from the partnership's start, the administering council from the same date. */
+async function seedPartnership(
+  api: DemoClient,
+  platform: string,
+  p: DemoPartnership,
+  ids: (gss: string[]) => (string | undefined)[],
+  officer: Map<string, string>,
+  titles: Map<string, string>,
+): Promise<void> {
+  const partnership = await api.as(platform, 'POST', '/partnerships', {
+    name: p.name,
+    kind: p.kind,
+    description: p.description,
+  });
+  const id = partnership.id as string;
+  for (const councilId of ids([p.administering, ...p.members])) {
+    await api.as(platform, 'POST', `/partnerships/${id}/members`, {
+      councilId,
+      joinedOn: p.joinedOn,
+    });
+  }
+  await api.as(platform, 'POST', `/partnerships/${id}/administering`, {
+    councilId: ids([p.administering])[0],
+    from: p.joinedOn,
+  });
+  for (const w of p.workstreams) {
+    const created = await api.as(officer.get(w.leads[0])!, 'POST', '/workstreams', {
+      title: w.title,
+      serviceArea: w.serviceArea,
+      description: w.description,
+      partnershipId: id,
+      leadCouncilIds: ids(w.leads),
+      priorityRank: w.rank,
+      phase: w.phase,
+    });
+    titles.set(w.title, created.id as string);
+    const lead = officer.get(w.leads[0])!;
+    if (w.status)
+      await api.as(lead, 'POST', `/workstreams/${created.id as string}/status-updates`, w.status);
+    for (const milestone of w.milestones ?? []) {
+      await api.as(lead, 'POST', `/workstreams/${created.id as string}/milestones`, milestone);
+    }
+  }
+}
+
+/** Leeds' private improvement priority, with its funding at risk and key actions. */
+async function seedDecats(api: DemoClient, leeds: string): Promise<void> {
+  const w = await api.as(leeds, 'POST', '/workstreams', DECATS.workstream);
+  const path = `/workstreams/${w.id as string}`;
+  await api.as(leeds, 'POST', `${path}/status-updates`, DECATS.status);
+  await api.as(leeds, 'POST', `${path}/funding`, DECATS.funding);
+  const milestoneIds: string[] = [];
+  for (const milestone of DECATS.milestones) {
+    milestoneIds.push((await api.as(leeds, 'POST', `${path}/milestones`, milestone)).id as string);
+  }
+  for (const [i, action] of DECATS.actions.entries()) {
+    await api.as(leeds, 'POST', `${path}/actions`, {
+      ...action,
+      milestoneIds: [milestoneIds[i]],
+    });
+  }
+  for (const risk of DECATS.risks) await api.as(leeds, 'POST', `${path}/risks`, risk);
+  await api.as(leeds, 'POST', `${path}/savings`, DECATS.savings);
+}
