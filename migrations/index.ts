@@ -7,6 +7,7 @@ import { Identity1763860000000 } from './1763860000000-identity';
 import { Invitations1763870000000 } from './1763870000000-invitations';
 import { Partnerships1763880000000 } from './1763880000000-partnerships';
 import { Workstreams1763890000000 } from './1763890000000-workstreams';
+import { LoginThrottle1763895000000 } from './1763895000000-login-throttle';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   Invitations1763870000000,
   Partnerships1763880000000,
   Workstreams1763890000000,
+  LoginThrottle1763895000000,
 ];

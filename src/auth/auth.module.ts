@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConfigService } from '@nestjs/config';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/configuration';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { PoliciesGuard } from '../tenancy/policies.guard';
@@ -13,6 +14,7 @@ import { MeController } from './me.controller';
 import { AuthService } from './auth.service';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { PgThrottlerStorage } from './pg-throttler.storage';
 
 /** Sign-in attempts are counted per IP and per account (the email tried). */
 const byIp = (req: Record<string, unknown>) => String(req.ip);
@@ -32,20 +34,24 @@ const byAccount = (req: Record<string, unknown>) => {
         signOptions: { algorithm: 'HS256' },
       }),
     }),
+    // Counts live in PostgreSQL, shared by every process behind the load balancer.
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AppConfig, true>) => {
+      inject: [ConfigService, DataSource],
+      useFactory: (config: ConfigService<AppConfig, true>, dataSource: DataSource) => {
         const limit = config.get('loginThrottleLimit', { infer: true });
         const ttl = config.get('loginThrottleTtlSeconds', { infer: true }) * 1000;
-        return [
-          {
-            name: 'ip',
-            limit: config.get('loginThrottleIpLimit', { infer: true }),
-            ttl,
-            getTracker: byIp,
-          },
-          { name: 'account', limit, ttl, getTracker: byAccount },
-        ];
+        return {
+          storage: new PgThrottlerStorage(dataSource),
+          throttlers: [
+            {
+              name: 'ip',
+              limit: config.get('loginThrottleIpLimit', { infer: true }),
+              ttl,
+              getTracker: byIp,
+            },
+            { name: 'account', limit, ttl, getTracker: byAccount },
+          ],
+        };
       },
     }),
   ],

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transporter, createTransport } from 'nodemailer';
 import { AppConfig } from '../config/configuration';
+import { AfterCommit } from '../tenancy/after-commit';
 
 export interface MailMessage {
   to: string;
@@ -15,7 +16,8 @@ export interface MailMessage {
 /**
  * All outgoing mail. With SMTP_URL set it goes by SMTP; without, each message is written as
  * an .eml file under DATA_DIR/outbox. Messages may carry one-time tokens, so their bodies are
- * never logged and never returned by the API.
+ * never logged and never returned by the API. A message is sent only after the request's
+ * transaction commits (src/tenancy/after-commit.ts).
  */
 @Injectable()
 export class MailerService {
@@ -23,7 +25,10 @@ export class MailerService {
   private readonly transport: Transporter;
   private readonly outbox?: string;
 
-  constructor(private readonly config: ConfigService<AppConfig, true>) {
+  constructor(
+    private readonly config: ConfigService<AppConfig, true>,
+    private readonly afterCommit: AfterCommit,
+  ) {
     const smtpUrl = config.get('smtpUrl', { infer: true });
     if (smtpUrl) {
       this.transport = createTransport(smtpUrl);
@@ -33,7 +38,12 @@ export class MailerService {
     }
   }
 
-  async send(message: MailMessage): Promise<void> {
+  /** Sends once the request's transaction has committed: a rolled-back request sends nothing. */
+  send(message: MailMessage): Promise<void> {
+    return this.afterCommit.run(() => this.deliver(message));
+  }
+
+  private async deliver(message: MailMessage): Promise<void> {
     const info = (await this.transport.sendMail({
       from: this.config.get('mailFrom', { infer: true }),
       ...message,

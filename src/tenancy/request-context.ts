@@ -1,9 +1,13 @@
 import { ClsStore } from 'nestjs-cls';
 import { Actor } from './actor';
 
+/** Work to run once the request's transaction has committed (see after-commit.ts). */
+export type AfterCommitTask = () => Promise<void>;
+
 /** What one request carries through AsyncLocalStorage (nestjs-cls). */
 export interface RequestContext extends ClsStore {
   actor?: Actor;
+  afterCommit?: AfterCommitTask[];
 }
 
 /** The `app.*` settings row-level security reads, for one transaction. */

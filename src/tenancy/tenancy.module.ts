@@ -4,12 +4,14 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
+import { AfterCommit } from './after-commit';
 import { RequestTransactionInterceptor } from './request-transaction.interceptor';
 import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
 
 /**
  * The one door to the database: the request context (nestjs-cls), one transaction per
- * request that first sets the `app.*` settings, and the caller's ability.
+ * request that first sets the `app.*` settings (with work to run after its commit), and the
+ * caller's ability.
  */
 @Global()
 @Module({
@@ -28,6 +30,7 @@ import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
       ],
     }),
   ],
-  providers: [{ provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor }],
+  providers: [AfterCommit, { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor }],
+  exports: [AfterCommit],
 })
 export class TenancyModule {}

@@ -26,7 +26,10 @@ export class InvitationsService {
     private readonly passwords: PasswordService,
   ) {}
 
-  /** Inside the request that created the user: the database checks the caller may manage them. */
+  /**
+   * Inside the request that created the user: the database checks the caller may manage them,
+   * and the mail goes only once that request commits.
+   */
   async invite(user: { id: string; email: string; name: string }): Promise<void> {
     const token = await this.issue(user.id, 'invitation', (...args) =>
       this.txHost.tx.query(...args),
