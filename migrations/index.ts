@@ -8,6 +8,7 @@ import { Invitations1763870000000 } from './1763870000000-invitations';
 import { Partnerships1763880000000 } from './1763880000000-partnerships';
 import { Workstreams1763890000000 } from './1763890000000-workstreams';
 import { LoginThrottle1763895000000 } from './1763895000000-login-throttle';
+import { Hardening1763900000000 } from './1763900000000-hardening';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   Partnerships1763880000000,
   Workstreams1763890000000,
   LoginThrottle1763895000000,
+  Hardening1763900000000,
 ];

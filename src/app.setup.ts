@@ -4,6 +4,7 @@
  */
 import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
+import { NoNulPipe } from './common/no-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -42,6 +43,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
+    new NoNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

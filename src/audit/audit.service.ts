@@ -33,7 +33,7 @@ export class AuditService {
         where.push(`${column} = $${params.length}`);
       }
     }
-    const after = decodeCursor(query.cursor, 1);
+    const after = decodeCursor(query.cursor, ['integer']);
     if (after) {
       params.push(after[0]);
       where.push(`id < $${params.length}::bigint`);

@@ -30,16 +30,33 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, length: number): string[] | undefined {
+/** What each position of a cursor holds; a forged value of the wrong kind is a 400, not a 500. */
+export type CursorValue = 'timestamp' | 'date' | 'uuid' | 'integer' | 'text';
+
+const CURSOR_VALUE: Record<CursorValue, (v: string) => boolean> = {
+  timestamp: (v) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+    !Number.isNaN(Date.parse(v)),
+  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  integer: (v) => /^-?\d{1,18}$/.test(v),
+  text: () => true,
+};
+
+/** The values of a cursor made by `pageOf` for a sort key of these kinds, or 400 naming `cursor`. */
+export function decodeCursor(
+  cursor: string | undefined,
+  kinds: readonly CursorValue[],
+): string[] | undefined {
   if (!cursor) return undefined;
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(values) &&
-      values.length === length &&
-      values.every((v) => typeof v === 'string')
+      values.length === kinds.length &&
+      values.every((v, i) => typeof v === 'string' && CURSOR_VALUE[kinds[i]](v))
     ) {
-      return values;
+      return values as string[];
     }
   } catch {
     // fall through

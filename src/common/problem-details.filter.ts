@@ -36,11 +36,45 @@ const DATABASE_ERRORS: Record<string, [number, string]> = {
   '22007': [400, 'A date or time has the wrong format'],
   '22008': [400, 'A date or time is out of range'],
   '22003': [400, 'A number is out of range'],
+  '22021': [400, 'A text value holds a character that cannot be stored'],
+  '22P05': [400, 'A text value holds a character that cannot be stored'],
   '40001': [409, 'The record was changed at the same time by another request; try again'],
   '40P01': [409, 'The record was changed at the same time by another request; try again'],
   '42501': [403, 'The database refused this change for your council'],
   '57014': [503, 'The database took too long to answer'],
 };
+
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The request field behind a database refusal that names its column: a reference to a record
+ * that does not exist (`Key (service_area)=(x) is not present in table …`), or a missing value.
+ */
+function faultyField(
+  code: string,
+  driver: { detail?: string; column?: string; table?: string; constraint?: string } | undefined,
+): FieldError | undefined {
+  if (code === '23503' && driver?.detail?.includes('is not present in table')) {
+    // The detail names the column unless the table has row-level security; then the
+    // constraint's default name, <table>_<column>_fkey, does.
+    const key = /^Key \(([a-z_]+)\)=/.exec(driver.detail);
+    const { table = '', constraint = '' } = driver;
+    const column =
+      key?.[1] ??
+      (constraint.startsWith(`${table}_`) && constraint.endsWith('_fkey')
+        ? constraint.slice(table.length + 1, -'_fkey'.length)
+        : undefined);
+    if (column) {
+      const field = camel(column);
+      return { field, message: `${field} does not name an existing record` };
+    }
+  }
+  if (code === '23502' && driver?.column) {
+    const field = camel(driver.column);
+    return { field, message: `${field} is required` };
+  }
+  return undefined;
+}
 
 /** Members of the problem object that an exception's own body may not override. */
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'error', 'statusCode']);
@@ -93,8 +127,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem;
     }
     if (exception instanceof QueryFailedError) {
-      const driver = exception.driverError as { code?: string; message?: string } | undefined;
+      const driver = exception.driverError as
+        | {
+            code?: string;
+            message?: string;
+            detail?: string;
+            column?: string;
+            table?: string;
+            constraint?: string;
+          }
+        | undefined;
       const code = driver?.code ?? '';
+      const field = faultyField(code, driver);
+      if (field) return { ...base(400, field.message), errors: [field] };
       const known = DATABASE_ERRORS[code];
       // Our own rules raised in the database (JWxxx) carry a message written for the user.
       if (known)

@@ -19,3 +19,13 @@ export function assignments(
       return `${columns[field]} = $${params.length}`;
     });
 }
+
+/** The database's today as `YYYY-MM-DD`: one clock for every date the service records. */
+export async function databaseToday(tx: {
+  query: <T>(sql: string) => Promise<T>;
+}): Promise<string> {
+  const [row] = await tx.query<{ today: string }[]>(
+    `SELECT to_char(current_date, 'YYYY-MM-DD') AS today`,
+  );
+  return row.today;
+}

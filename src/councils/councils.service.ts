@@ -41,7 +41,7 @@ export class CouncilsService {
   async directory(_actor: Actor, query: PageQueryDto): Promise<Page<CouncilDirectoryEntryDto>> {
     const params: unknown[] = [];
     let where = 'TRUE';
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where = `(c.name, c.id) > ($1, $2::uuid)`;

@@ -9,6 +9,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { isUuid } from '../common/ids';
 import { Page, decodeCursor, pageOf } from '../common/pagination';
 import { StaleVersionProblem, ValidationProblem } from '../common/problem';
+import { databaseToday } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import {
@@ -44,7 +45,7 @@ export class MembersService {
     const params: unknown[] = [partnershipId];
     let where = 'm.partnership_id = $1';
     if (query.current !== 'false') where += ' AND m.left_on IS NULL';
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['date', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where += ` AND (m.joined_on, m.id) > ($${params.length - 1}::date, $${params.length}::uuid)`;
@@ -104,7 +105,7 @@ export class MembersService {
     const member = await this.find(partnershipId, memberId);
     if (member.leftOn) return;
     await this.update(actor, partnershipId, memberId, {
-      leftOn: new Date().toISOString().slice(0, 10),
+      leftOn: await databaseToday(this.txHost.tx),
       version: member.version,
     });
   }
@@ -137,7 +138,7 @@ export class MembersService {
         [partnershipId],
       )
     )[0];
-    const from = dto.from ?? new Date().toISOString().slice(0, 10);
+    const from = dto.from ?? (await databaseToday(this.txHost.tx));
     if ([incoming, outgoing].some((row) => row && from < row.joinedOn)) {
       throw new ValidationProblem([
         { field: 'from', message: 'from is before a current membership began' },

@@ -32,7 +32,7 @@ export class PartnershipsService {
     if (!visible) return { data: [], nextCursor: null };
     const params = [...visible.params];
     let where = visible.sql;
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['text', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where += ` AND (p.name, p.id) > ($${params.length - 1}, $${params.length}::uuid)`;

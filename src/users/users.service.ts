@@ -33,7 +33,7 @@ export class UsersService {
     if (!visible) return { data: [], nextCursor: null };
     const params = [...visible.params];
     let where = visible.sql;
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where += ` AND (created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;

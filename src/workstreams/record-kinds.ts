@@ -5,6 +5,7 @@
  */
 import { ConflictException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CursorValue } from '../common/pagination';
 import { ValidationProblem } from '../common/problem';
 import { isoTimestamp } from '../common/sql';
 import { SubjectName } from '../tenancy/ability';
@@ -24,7 +25,8 @@ export interface RecordKind {
   writable: Record<string, string>;
   /** Columns computed in SQL on insert ($1 is the workstream id). */
   computed?: Record<string, string>;
-  order: { by: string; key: string[]; after: (first: number) => string };
+  /** The sort, its key's fields with what each holds (for the cursor), and the keyset condition. */
+  order: { by: string; key: [string, CursorValue][]; after: (first: number) => string };
   prepare?: (input: Values, current?: Values) => Values;
   check?: (
     tx: EntityManager,
@@ -38,12 +40,38 @@ export interface RecordKind {
 const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
 const common = `r.id, r.workstream_id AS "workstreamId"`;
 const stamps = `r.version, ${isoTimestamp('r.created_at', 'createdAt')}, ${isoTimestamp('r.updated_at', 'updatedAt')}`;
-const byCreation = {
+const byCreation: RecordKind['order'] = {
   by: 'r.created_at, r.id',
-  key: ['createdAt', 'id'],
+  key: [
+    ['createdAt', 'timestamp'],
+    ['id', 'uuid'],
+  ],
   after: (n: number) => `(r.created_at, r.id) > ($${n}::timestamptz, $${n + 1}::uuid)`,
 };
-const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Decisions and savings lines are kept by the councils that take part in a workstream: a
+ * participant (in any status) or a lead authority.
+ */
+async function assertTakesPart(
+  tx: EntityManager,
+  workstream: WorkstreamRef,
+  values: Values,
+): Promise<void> {
+  const councilId = values.councilId as string;
+  if (workstream.ownerCouncilId === councilId || workstream.leadCouncilIds.includes(councilId)) {
+    return;
+  }
+  const rows = await tx.query<unknown[]>(
+    `SELECT 1 FROM workstream_participants WHERE workstream_id = $1 AND council_id = $2`,
+    [workstream.id, councilId],
+  );
+  if (!rows.length) {
+    throw new ConflictException(
+      'Only a council that takes part in this workstream (a lead authority or a participant) keeps its decisions and savings; record its participation first',
+    );
+  }
+}
 
 export const MILESTONES: RecordKind = {
   table: 'milestones',
@@ -53,7 +81,10 @@ export const MILESTONES: RecordKind = {
   writable: { title: 'title', dueOn: 'due_on', status: 'status', completedOn: 'completed_on' },
   order: {
     by: 'r.due_on, r.id',
-    key: ['dueOn', 'id'],
+    key: [
+      ['dueOn', 'date'],
+      ['id', 'uuid'],
+    ],
     after: (n) => `(r.due_on, r.id) > ($${n}::date, $${n + 1}::uuid)`,
   },
   // Done means a completion date (today unless given); any other status clears it.
@@ -67,7 +98,8 @@ export const MILESTONES: RecordKind = {
       }
       return input.status ? { ...input, completedOn: null } : input;
     }
-    return { ...input, completedOn: input.completedOn ?? current?.completedOn ?? today() };
+    // Without a date, the database completes it on its own today (migrations/1763900000000).
+    return input;
   },
 };
 
@@ -111,7 +143,10 @@ export const RISKS: RecordKind = {
   },
   order: {
     by: 'r.score DESC, r.id',
-    key: ['score', 'id'],
+    key: [
+      ['score', 'integer'],
+      ['id', 'uuid'],
+    ],
     after: (n) => `(r.score < $${n}::int OR (r.score = $${n}::int AND r.id > $${n + 1}::uuid))`,
   },
 };
@@ -131,7 +166,7 @@ export const STATUS_UPDATES: RecordKind = {
     achievements: 'achievements',
     challenges: 'challenges',
   },
-  order: { by: 'r.seq DESC', key: ['seq'], after: (n) => `r.seq < $${n}::bigint` },
+  order: { by: 'r.seq DESC', key: [['seq', 'integer']], after: (n) => `r.seq < $${n}::bigint` },
 };
 
 export const BUSINESS_CASES: RecordKind = {
@@ -152,7 +187,10 @@ export const BUSINESS_CASES: RecordKind = {
   },
   order: {
     by: 'r.number, r.id',
-    key: ['number', 'id'],
+    key: [
+      ['number', 'integer'],
+      ['id', 'uuid'],
+    ],
     after: (n) => `(r.number, r.id) > ($${n}::int, $${n + 1}::uuid)`,
   },
 };
@@ -171,7 +209,8 @@ export const DECISIONS: RecordKind = {
   },
   order: byCreation,
   // A council decides on a business case that has been put to it, not on a draft.
-  check: async (tx, _workstream, _values, scope) => {
+  check: async (tx, workstream, values, scope) => {
+    await assertTakesPart(tx, workstream, values);
     const [row] = await tx.query<{ status: string }[]>(
       `SELECT status FROM business_cases WHERE id = $1`,
       [scope.business_case_id],
@@ -220,8 +259,9 @@ export const PARTICIPANTS: RecordKind = {
     }
     if (values.status === 'committed') {
       const approved = await tx.query<unknown[]>(
-        `SELECT 1 FROM business_case_decisions
-          WHERE workstream_id = $1 AND council_id = $2 AND decision = 'approved'`,
+        `SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
+          WHERE d.workstream_id = $1 AND d.council_id = $2 AND d.decision = 'approved'
+            AND c.status <> 'draft'`,
         [workstream.id, values.councilId],
       );
       if (!approved.length) {
@@ -249,9 +289,13 @@ export const SAVINGS_LINES: RecordKind = {
   },
   order: {
     by: 'r.financial_year, r.id',
-    key: ['financialYear', 'id'],
+    key: [
+      ['financialYear', 'text'],
+      ['id', 'uuid'],
+    ],
     after: (n) => `(r.financial_year, r.id) > ($${n}, $${n + 1}::uuid)`,
   },
+  check: assertTakesPart,
 };
 
 export const FUNDING_LINES: RecordKind = {

@@ -57,7 +57,7 @@ export function workstreamListQuery(
   if (query.q) {
     add((n) => `w.title ILIKE ${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
-  const after = decodeCursor(query.cursor, 2);
+  const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) {
     params.push(after[0], after[1]);
     where.push(

@@ -36,7 +36,10 @@ export class WorkstreamRecordsService {
     await this.access.visible(actor, workstreamId);
     const params: unknown[] = [workstreamId];
     const where = ['r.workstream_id = $1', ...this.scoped(scope, params)];
-    const after = decodeCursor(query.cursor, kind.order.key.length);
+    const after = decodeCursor(
+      query.cursor,
+      kind.order.key.map(([, value]) => value),
+    );
     if (after) {
       const first = params.length + 1;
       params.push(...after);
@@ -48,7 +51,7 @@ export class WorkstreamRecordsService {
         ORDER BY ${kind.order.by} LIMIT $${params.length}`,
       params,
     );
-    const page = pageOf(rows, query.limit, (row) => kind.order.key.map((k) => String(row[k])));
+    const page = pageOf(rows, query.limit, (row) => kind.order.key.map(([k]) => String(row[k])));
     return { ...page, data: await this.present(kind, page.data) };
   }
 
@@ -168,7 +171,7 @@ export class WorkstreamRecordsService {
   ): Promise<RecordRow> {
     const params: unknown[] = [id, workstreamId];
     const where = ['r.id = $1', 'r.workstream_id = $2', ...this.scoped(scope, params)];
-    const rows = isUuid(id)
+    const rows = [id, ...Object.values(scope)].every(isUuid)
       ? await this.txHost.tx.query<RecordRow[]>(
           `SELECT ${kind.select} FROM ${kind.table} r WHERE ${where.join(' AND ')}`,
           params,

@@ -164,6 +164,9 @@ export class WorkstreamsService {
       { ...workstream, leadCouncilIds: leadCouncilIds ?? workstream.leadCouncilIds },
       dto,
     );
+    if (leadCouncilIds && dto.leadOfficerId === undefined) {
+      await this.assertOfficerStillLeads(id, leadCouncilIds);
+    }
     await this.recordPhaseChange(workstream, dto.phase, null);
     await this.write(id, { ...dto, leadCouncilIds }, dto.version);
     return this.get(actor, id);
@@ -187,7 +190,7 @@ export class WorkstreamsService {
     await this.access.visible(actor, id);
     const params: unknown[] = [id];
     let where = 'workstream_id = $1';
-    const after = decodeCursor(query.cursor, 2);
+    const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
     if (after) {
       params.push(after[0], after[1]);
       where += ` AND (created_at, id) > ($2::timestamptz, $3::uuid)`;
@@ -222,6 +225,24 @@ export class WorkstreamsService {
       `INSERT INTO workstream_phase_changes (workstream_id, from_phase, to_phase, reason) VALUES ($1, $2, $3, $4)`,
       [workstream.id, workstream.phase, to, reason],
     );
+  }
+
+  /** New lead authorities keep the named lead officer only if one of them employs them. */
+  private async assertOfficerStillLeads(id: string, leadCouncilIds: string[]): Promise<void> {
+    const [row] = await this.txHost.tx.query<{ council: string | null }[]>(
+      `SELECT lead_officer_council(lead_officer_id) AS council FROM workstreams
+        WHERE id = $1 AND lead_officer_id IS NOT NULL`,
+      [id],
+    );
+    if (row && !(row.council && leadCouncilIds.includes(row.council))) {
+      throw new ValidationProblem([
+        {
+          field: 'leadOfficerId',
+          message:
+            'the lead officer does not work for any of the new lead authorities; name another lead officer, or null, with the new leads',
+        },
+      ]);
+    }
   }
 
   /** Lead authorities are current members; the lead officer works for one of them. */
