@@ -11,7 +11,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   member (`partnerships.created_by`, which the application role cannot write); before, any
  *   council admin could claim a partnership a platform admin had created without members.
  * - A lead officer works for one of the workstream's lead authorities, also after the leads
- *   change; partner councils read the name and title of that officer only.
+ *   change; partner councils read the name and title of that officer only, and the email
+ *   only the officer's own council.
  * - A council's decision belongs to a business case of the same workstream, and a council
  *   commits only on an approval of a case that is not a draft.
  * - Business-case decisions and savings lines are kept by the councils that take part in a
@@ -59,11 +60,16 @@ export class Hardening1763900000000 implements MigrationInterface {
     await db.query(`
       CREATE TRIGGER workstreams_lead_officer BEFORE INSERT OR UPDATE OF lead_officer_id, lead_council_ids
       ON workstreams FOR EACH ROW EXECUTE FUNCTION workstreams_lead_officer()`);
+    // What partner councils may read of a lead officer (DESIGN.md, users): name and job title;
+    // the email only the officer's own council. CASL states the same field rule.
+    await db.query(`DROP FUNCTION workstream_lead_officers(uuid[])`);
     await db.query(`
-      CREATE OR REPLACE FUNCTION workstream_lead_officers(p_ids uuid[])
-      RETURNS TABLE (workstream_id uuid, user_id uuid, name text, job_title text)
+      CREATE FUNCTION workstream_lead_officers(p_ids uuid[])
+      RETURNS TABLE (workstream_id uuid, user_id uuid, council_id uuid, name text, job_title text, email text)
       LANGUAGE sql STABLE SECURITY DEFINER AS $$
-        SELECT w.id, u.id, u.name, u.job_title FROM workstreams w JOIN users u ON u.id = w.lead_officer_id
+        SELECT w.id, u.id, u.council_id, u.name, u.job_title,
+               CASE WHEN app_is_platform_admin() OR u.council_id = app_council_id() THEN u.email::text END
+          FROM workstreams w JOIN users u ON u.id = w.lead_officer_id
          WHERE w.id = ANY (p_ids) AND u.council_id = ANY (w.lead_council_ids)
            AND (app_is_platform_admin() OR w.owner_council_id = app_council_id()
                 OR w.partnership_id = ANY (app_partnership_ids())) $$`);
@@ -128,7 +134,11 @@ export class Hardening1763900000000 implements MigrationInterface {
       CREATE TRIGGER milestones_completed_today BEFORE INSERT OR UPDATE ON milestones
       FOR EACH ROW EXECUTE FUNCTION milestones_completed_today()`);
 
-    for (const fn of ['app_may_found(uuid)', 'app_takes_part(uuid)']) {
+    for (const fn of [
+      'app_may_found(uuid)',
+      'app_takes_part(uuid)',
+      'workstream_lead_officers(uuid[])',
+    ]) {
       await db.query(`REVOKE ALL ON FUNCTION ${fn} FROM PUBLIC`);
       await db.query(`GRANT EXECUTE ON FUNCTION ${fn} TO jwh_app`);
     }
@@ -173,6 +183,16 @@ export class Hardening1763900000000 implements MigrationInterface {
       ALTER TABLE business_case_decisions ADD CONSTRAINT business_case_decisions_business_case_id_fkey
       FOREIGN KEY (business_case_id) REFERENCES business_cases (id)`);
     await db.query(`ALTER TABLE business_cases DROP CONSTRAINT business_cases_id_workstream`);
+    await db.query(`DROP FUNCTION workstream_lead_officers(uuid[])`);
+    await db.query(`
+      CREATE FUNCTION workstream_lead_officers(p_ids uuid[])
+      RETURNS TABLE (workstream_id uuid, user_id uuid, name text, job_title text)
+      LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT w.id, u.id, u.name, u.job_title FROM workstreams w JOIN users u ON u.id = w.lead_officer_id
+         WHERE w.id = ANY (p_ids) AND (app_is_platform_admin() OR w.owner_council_id = app_council_id()
+                                       OR w.partnership_id = ANY (app_partnership_ids())) $$`);
+    await db.query(`REVOKE ALL ON FUNCTION workstream_lead_officers(uuid[]) FROM PUBLIC`);
+    await db.query(`GRANT EXECUTE ON FUNCTION workstream_lead_officers(uuid[]) TO jwh_app`);
     await db.query(`DROP TRIGGER workstreams_lead_officer ON workstreams`);
     await db.query(`DROP FUNCTION workstreams_lead_officer()`);
     await db.query(`DROP POLICY partnerships_owner ON partnerships`);

@@ -184,6 +184,53 @@ describe('hardening', () => {
       expect(replaced.body.leadOfficer).toMatchObject({ id: officerGlasgow.id });
     });
 
+    it("shows partner councils a lead officer's name and job title only, and their own council the email too", async () => {
+      const named = await call(
+        t,
+        officerGlasgow,
+        'patch',
+        `/workstreams/${waste.id}`,
+        { leadOfficerId: officerLanarkshire.id, version: waste.version },
+        200,
+      );
+      waste.version = named.body.version as number;
+      const [officer] = await stored<{ email: string; name: string; job_title: string | null }>(
+        'SELECT email, name, job_title FROM users WHERE id = $1',
+        [officerLanarkshire.id],
+      );
+      const seenBy = async (who: SignedIn) =>
+        (await call(t, who, 'get', `/workstreams/${waste.id}`, undefined, 200)).body.leadOfficer;
+      const partnerView = {
+        id: officerLanarkshire.id,
+        name: officer.name,
+        jobTitle: officer.job_title,
+      };
+      expect(await seenBy(officerInverclyde)).toEqual(partnerView);
+      expect(await seenBy(officerGlasgow)).toEqual(partnerView);
+      expect(await seenBy(officerLanarkshire)).toEqual({ ...partnerView, email: officer.email });
+      expect(await seenBy(world.admin)).toEqual({ ...partnerView, email: officer.email });
+      // The list shows the same fields.
+      const listed = await call(
+        t,
+        officerInverclyde,
+        'get',
+        `/workstreams?partnershipId=${clydeValley}`,
+        undefined,
+        200,
+      );
+      expect(listed.body.data.find((w: { id: string }) => w.id === waste.id).leadOfficer).toEqual(
+        partnerView,
+      );
+      // The field rule reads no more: the user record itself stays the officer's council's.
+      expect(
+        (await call(t, officerInverclyde, 'get', `/users/${officerLanarkshire.id}`)).status,
+      ).toBe(404);
+      const users = await call(t, officerInverclyde, 'get', '/users', undefined, 200);
+      expect(users.body.data.map((u: { id: string }) => u.id)).not.toContain(officerLanarkshire.id);
+      // A council outside the partnership sees neither the workstream nor its officer.
+      expect((await call(t, officerBanes, 'get', `/workstreams/${waste.id}`)).status).toBe(404);
+    });
+
     it('refuses, in the database, a lead officer who does not work for a lead authority', async () => {
       await expect(
         stored('UPDATE workstreams SET lead_officer_id = $2 WHERE id = $1', [

@@ -12,6 +12,9 @@ export interface AbilityInput {
   partnershipIds: string[];
 }
 
+/** What a partner council may read of another council's user. */
+export const PARTNER_USER_FIELDS = ['id', 'councilId', 'name', 'jobTitle'];
+
 /**
  * The rules of DESIGN.md's visibility table for councils, users and audit events. Row-level
  * security in migrations/1763860000000-identity.ts states the same rules for the database.
@@ -24,6 +27,9 @@ function identityRules({ can, cannot }: RuleBuilder, actor: AbilityInput): void 
   can('read', 'Council');
   can('read', 'CouncilProfile', { councilId: actor.councilId });
   can('read', 'User', { councilId: actor.councilId });
+  // Field-level: of another council's user, partners read only what names a lead officer of
+  // a workstream in a partnership they share (the record carries `leadOfficerIn`).
+  can('read', 'User', PARTNER_USER_FIELDS, { leadOfficerIn: { $in: actor.partnershipIds } });
   if (actor.role === 'council_admin') {
     can('update', 'CouncilProfile', { councilId: actor.councilId });
     can(['create', 'update'], 'User', { councilId: actor.councilId });

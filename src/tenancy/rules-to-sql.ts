@@ -3,6 +3,7 @@
  * filters and paginates in the database (DESIGN.md, layer 2). Supports the condition forms
  * our policies use: equality, `$in`, `$ne`, null; inverted rules become NOT (...).
  */
+import { createMongoAbility } from '@casl/ability';
 import { rulesToQuery } from '@casl/ability/extra';
 import { Action, AppAbility, SubjectName } from './ability';
 
@@ -47,7 +48,10 @@ export function accessCondition(
   columns: Record<string, string>,
   firstParam = 1,
 ): SqlCondition | null {
-  const query = rulesToQuery(ability, action, subject, (rule) =>
+  // A list returns whole records, so only rules that grant every field decide its rows; a
+  // field-level rule (such as partners reading a lead officer's name) does not.
+  const whole = createMongoAbility<AppAbility>(ability.rules.filter((rule) => !rule.fields));
+  const query = rulesToQuery(whole, action, subject, (rule) =>
     rule.inverted ? { $not: rule.conditions } : rule.conditions,
   );
   if (query === null) return null;

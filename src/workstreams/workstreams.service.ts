@@ -1,4 +1,5 @@
 import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import { permittedFieldsOf } from '@casl/ability/extra';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
@@ -65,7 +66,7 @@ export class WorkstreamsService {
       params,
     );
     const page = pageOf(rows, query.limit, (row) => [row.updatedAt, row.id]);
-    return { ...page, data: await this.withLeadOfficers(page.data) };
+    return { ...page, data: await this.withLeadOfficers(actor, page.data) };
   }
 
   async get(actor: Actor, id: string): Promise<WorkstreamDto> {
@@ -74,7 +75,7 @@ export class WorkstreamsService {
       `SELECT ${COLUMNS} FROM workstreams w WHERE w.id = $1`,
       [id],
     );
-    const [workstream] = await this.withLeadOfficers(rows);
+    const [workstream] = await this.withLeadOfficers(actor, rows);
     return workstream;
   }
 
@@ -281,17 +282,41 @@ export class WorkstreamsService {
     }
   }
 
-  /** The lead officer as partner councils may see them: name and job title only. */
-  private async withLeadOfficers(rows: WorkstreamRow[]): Promise<WorkstreamDto[]> {
+  /**
+   * The lead officer, with the fields the caller's ability grants: their own council's and
+   * platform admins see the email too, partner councils only the name and job title.
+   */
+  private async withLeadOfficers(actor: Actor, rows: WorkstreamRow[]): Promise<WorkstreamDto[]> {
     if (!rows.length) return [];
-    const officers = await this.txHost.tx.query<(LeadOfficerDto & { workstreamId: string })[]>(
-      `SELECT workstream_id AS "workstreamId", user_id AS id, name, job_title AS "jobTitle"
+    const officers = await this.txHost.tx.query<
+      (LeadOfficerDto & { workstreamId: string; councilId: string })[]
+    >(
+      `SELECT workstream_id AS "workstreamId", user_id AS id, council_id AS "councilId", name,
+              job_title AS "jobTitle", email
          FROM workstream_lead_officers($1)`,
       [rows.map((row) => row.id)],
     );
+    const partnership = new Map(rows.map((row) => [row.id, row.partnershipId]));
     const byWorkstream = new Map(
-      officers.map(({ workstreamId, ...officer }) => [workstreamId, officer]),
+      officers.map(({ workstreamId, ...officer }) => {
+        const subject = asSubject('User', {
+          ...officer,
+          leadOfficerIn: partnership.get(workstreamId),
+        });
+        const fields = permittedFieldsOf(actor.ability, 'read', subject, {
+          fieldsFrom: (rule) => rule.fields ?? [...LEAD_OFFICER_FIELDS],
+        });
+        const shown = Object.fromEntries(
+          LEAD_OFFICER_FIELDS.filter((f) => fields.includes(f) && officer[f] != null).map((f) => [
+            f,
+            officer[f],
+          ]),
+        );
+        return [workstreamId, { jobTitle: null, ...shown } as LeadOfficerDto];
+      }),
     );
     return rows.map((row) => ({ ...row, leadOfficer: byWorkstream.get(row.id) ?? null }));
   }
 }
+
+const LEAD_OFFICER_FIELDS = ['id', 'name', 'jobTitle', 'email'] as const;

@@ -23,6 +23,8 @@ export class LeadOfficerDto {
   @ApiProperty({ example: 'Miriam McKenna' }) name: string;
   @ApiProperty({ nullable: true, type: String, example: 'Strategic Partnership Manager' })
   jobTitle: string | null;
+  @ApiPropertyOptional({ description: "Only for the officer's own council and platform admins" })
+  email?: string;
 }
 
 export class LatestStatusDto {
