@@ -476,6 +476,26 @@ describe('hardening', () => {
       expect(await stored(`SELECT 1 FROM workstreams WHERE title = 'Mystery service'`)).toEqual([]);
     });
 
+    it('answers a financial year whose halves do not follow on (2025-27) with 400 naming financialYear', async () => {
+      const count = 'SELECT count(*)::int AS n FROM savings_lines WHERE workstream_id = $1';
+      const before = await stored(count, [waste.id]);
+      const res = await call(t, officerLanarkshire, 'post', `/workstreams/${waste.id}/savings`, {
+        financialYear: '2025-27',
+        plannedPence: 1,
+        cashable: true,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'financialYear' })]);
+      const totals = await call(
+        t,
+        officerLanarkshire,
+        'get',
+        '/savings/totals?financialYear=2025-27',
+      );
+      expect(totals.status).toBe(400);
+      expect(await stored(count, [waste.id])).toEqual(before);
+    });
+
     it('answers a member council id that names no council with 400 naming councilId', async () => {
       const res = await call(t, adminGlasgow, 'post', `/partnerships/${clydeValley}/members`, {
         councilId: '00000000-0000-4000-8000-000000000001',

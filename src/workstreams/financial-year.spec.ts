@@ -1,4 +1,4 @@
-import { financialYearOf } from './financial-year';
+import { financialYearOf, isFinancialYear } from './financial-year';
 
 describe('financial year', () => {
   it.each([
@@ -9,5 +9,19 @@ describe('financial year', () => {
     ['2010-01-15', '2009-10'],
   ])('%s falls in %s', (date, year) => {
     expect(financialYearOf(new Date(`${date}T12:00:00Z`))).toBe(year);
+  });
+});
+
+describe('isFinancialYear', () => {
+  it.each([
+    ['2025-26', true],
+    ['1999-00', true],
+    ['2025-27', false],
+    ['2025-25', false],
+    ['25-26', false],
+    ['2025/26', false],
+    [202526, false],
+  ])('%s is %s', (value, expected) => {
+    expect(isFinancialYear(value)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationProblem } from '../common/problem';
+import { databaseToday } from '../common/sql';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
 import { financialYearOf } from './financial-year';
@@ -81,7 +82,8 @@ export class InsightsService {
         { field: 'councilId', message: 'councilId is required for a platform admin' },
       ]);
     }
-    const financialYear = financialYearOf(new Date());
+    const today = await databaseToday(this.txHost.tx);
+    const financialYear = financialYearOf(new Date(`${today}T12:00:00Z`));
     const visible = accessCondition(
       actor.ability,
       'read',

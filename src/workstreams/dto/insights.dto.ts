@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { ArrayMinSize, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsFinancialYear } from '../financial-year';
 
 export const TOTAL_GROUPS = ['workstream', 'council', 'year'] as const;
 export type TotalGroup = (typeof TOTAL_GROUPS)[number];
@@ -11,7 +12,7 @@ export class SavingsTotalsQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnershipId?: string;
   @ApiPropertyOptional({ example: '2025-26' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  @IsFinancialYear()
   financialYear?: string;
   @ApiPropertyOptional({
     example: 'council,year',

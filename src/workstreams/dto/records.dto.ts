@@ -14,7 +14,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -22,6 +21,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsFinancialYear } from '../financial-year';
 import { RAGS } from './workstream.dto';
 
 const MAX_PENCE = 10 ** 15;
@@ -318,7 +318,7 @@ export class CreateSavingsLineDto {
   @IsUUID()
   councilId?: string;
   @ApiProperty({ example: '2025-26' })
-  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  @IsFinancialYear()
   financialYear: string;
   @ApiPropertyOptional({ default: 0 })
   @IsOptional()

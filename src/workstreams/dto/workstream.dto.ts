@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { IsFinancialYear } from '../financial-year';
 import { PHASES } from '../phase';
 
 export const RAGS = ['red', 'amber', 'green'] as const;
@@ -202,6 +203,6 @@ export class FinancialYearQueryDto {
   @ApiPropertyOptional({ example: '2025-26' })
   @IsOptional()
   @Type(() => String)
-  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2025-26' })
+  @IsFinancialYear()
   financialYear?: string;
 }
