@@ -19,13 +19,14 @@ export const WORKSTREAM_POLICY_COLUMNS = {
 export const OVERDUE_MILESTONE = `m.status IN ('planned', 'in_progress') AND m.due_on < current_date`;
 
 export interface WorkstreamListQuery {
-  where: string;
+  /** Selects the page's ids (`limit` + 1 of them, to tell whether a next page exists). */
+  sql: string;
   params: unknown[];
 }
 
 export function workstreamListQuery(
   ability: AppAbility,
-  query: Omit<WorkstreamQueryDto, 'limit'>,
+  query: WorkstreamQueryDto,
 ): WorkstreamListQuery | null {
   const visible = accessCondition(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
   if (!visible) return null;
@@ -64,5 +65,8 @@ export function workstreamListQuery(
       `(w.updated_at, w.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
     );
   }
-  return { where: where.join(' AND '), params };
+  params.push(query.limit + 1);
+  const sql = `SELECT w.id FROM workstreams w WHERE ${where.join(' AND ')}
+    ORDER BY w.updated_at DESC, w.id DESC LIMIT $${params.length}`;
+  return { sql, params };
 }

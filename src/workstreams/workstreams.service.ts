@@ -57,13 +57,11 @@ export class WorkstreamsService {
   async list(actor: Actor, query: WorkstreamQueryDto): Promise<Page<WorkstreamDto>> {
     const list = workstreamListQuery(actor.ability, query);
     if (!list) return { data: [], nextCursor: null };
-    const params = [...list.params, query.limit + 1];
     // The page's ids first, so the columns (and the latest status) are computed for its rows only.
     const rows = await this.txHost.tx.query<WorkstreamRow[]>(
-      `SELECT ${COLUMNS} FROM (SELECT w.id FROM workstreams w WHERE ${list.where}
-                                ORDER BY w.updated_at DESC, w.id DESC LIMIT $${params.length}) page
+      `SELECT ${COLUMNS} FROM (${list.sql}) page
          JOIN workstreams w ON w.id = page.id ORDER BY w.updated_at DESC, w.id DESC`,
-      params,
+      list.params,
     );
     const page = pageOf(rows, query.limit, (row) => [row.updatedAt, row.id]);
     return { ...page, data: await this.withLeadOfficers(actor, page.data) };
