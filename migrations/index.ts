@@ -9,6 +9,7 @@ import { Partnerships1763880000000 } from './1763880000000-partnerships';
 import { Workstreams1763890000000 } from './1763890000000-workstreams';
 import { LoginThrottle1763895000000 } from './1763895000000-login-throttle';
 import { Hardening1763900000000 } from './1763900000000-hardening';
+import { SuspensionAndServiceAreas1763910000000 } from './1763910000000-suspension-and-service-areas';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -18,4 +19,5 @@ export const MIGRATIONS = [
   Workstreams1763890000000,
   LoginThrottle1763895000000,
   Hardening1763900000000,
+  SuspensionAndServiceAreas1763910000000,
 ];

@@ -264,8 +264,8 @@ const RULES: Rule[] = [
     allowed: 'inverclydeOfficer',
   })),
   // private workstream and its records: its owner council reads; its officers and admins change
-  ...['', '/milestones', '/savings', '/phase-changes'].map((child) =>
-    read(`/workstreams/:V${child}`, NOT_OWNER),
+  ...['', ...['phase-changes', ...W_CHILDREN, ...W_OWN].map((child) => `/${child}`)].map((child) =>
+    read(`/workstreams/:V${child.replace(':case', ':vCase')}`, NOT_OWNER),
   ),
   {
     ...byOwner('POST /workstreams', { title: 'Roads review', serviceArea: 'roads' }),
@@ -278,6 +278,46 @@ const RULES: Rule[] = [
   byOwner('PATCH /workstreams/:V/milestones/:vMilestone', { status: 'done' }, 'milestones'),
   byOwner('POST /workstreams/:V/savings', { financialYear: '2031-32', cashable: false }),
   byOwner('PATCH /workstreams/:V/savings/:vSavings', { realisedPence: 75 }, 'savings_lines'),
+  {
+    ...byOwner('POST /workstreams/:V2/reopen', { phase: 'idea', reason: 'Scope widened' }),
+    table: 'workstreams',
+    status: 200,
+  },
+  byOwner('POST /workstreams/:V/actions', { action: 'Report the options to Cabinet' }),
+  byOwner('POST /workstreams/:V/risks', { description: 'Winter', likelihood: 4, impact: 4 }),
+  byOwner('POST /workstreams/:V/funding', { funder: 'Inverclyde Council', amountPence: 100 }),
+  byOwner('POST /workstreams/:V/business-cases', { title: 'Options appraisal' }),
+  byOwner('POST /workstreams/:V2/participants', { priorityRank: 2 }),
+  byOwner('POST /workstreams/:V2/business-cases/:v2Case/decisions', {
+    decision: 'approved',
+    decidedOn: '2030-05-01',
+  }),
+  byOwner('PATCH /workstreams/:V/actions/:vAction', { timescale: 'Q3 2030-31' }, 'key_actions'),
+  byOwner('PATCH /workstreams/:V/risks/:vRisk', { mitigation: 'Gritting plan' }, 'risks'),
+  byOwner('PATCH /workstreams/:V/funding/:vFunding', { description: 'Reserves' }, 'funding_lines'),
+  byOwner(
+    'PATCH /workstreams/:V/business-cases/:vCase',
+    { summary: 'Three options' },
+    'business_cases',
+  ),
+  byOwner(
+    'PATCH /workstreams/:V/participants/:vParticipant',
+    { priorityRank: 3 },
+    'workstream_participants',
+  ),
+  byOwner(
+    'PATCH /workstreams/:V/business-cases/:vCase/decisions/:vDecision',
+    { reference: 'Cabinet minute 12' },
+    'business_case_decisions',
+  ),
+  // service areas: every signed-in user reads the list; platform admins extend it
+  read('/service-areas', [], 'banesOfficer'),
+  {
+    route: 'POST /service-areas',
+    body: { code: 'libraries', name: 'Libraries' },
+    reader: ['glasgowAdmin', 'inverclydeOfficer', 'banesAdmin'],
+    allowed: 'platform',
+  },
 ];
 
 describe('the access matrix of DESIGN.md, Visibility', () => {
@@ -353,6 +393,21 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       dueOn: '2030-06-30',
     });
     id.vSavings = await own('/workstreams/:V/savings', line);
+    const ownV = (child: string, body: object) => own(`/workstreams/:V/${child}`, body);
+    id.vAction = await ownV('actions', { action: 'Appraise the options' });
+    id.vRisk = await ownV('risks', { description: 'Budget', likelihood: 2, impact: 5 });
+    id.vFunding = await ownV('funding', { funder: 'Reserves', amountPence: 5000 });
+    id.vCase = await ownV('business-cases', { title: 'Roads budget', status: 'submitted' });
+    id.vParticipant = await ownV('participants', { priorityRank: 1 });
+    id.vDecision = await ownV('business-cases/:vCase/decisions', {
+      decision: 'approved',
+      decidedOn: '2030-03-25',
+    });
+    id.V2 = await own('/workstreams', { title: 'Roads', serviceArea: 'roads', phase: 'research' });
+    id.v2Case = await own('/workstreams/:V2/business-cases', {
+      title: 'Roads',
+      status: 'submitted',
+    });
     id.B = (await workstream(t, as.banesOfficer, { title: 'Library review' })).id;
   });
   afterAll(() => t.close());

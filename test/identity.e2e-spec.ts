@@ -436,6 +436,23 @@ describe('council profiles, suspension and the audit trail', () => {
           .send({ refreshToken: adminB.refreshToken })
       ).status,
     ).toBe(401);
+
+    // Reinstated, the council's users sign in again; the sessions suspension ended stay ended.
+    const reinstated = await request(t.http)
+      .patch(`/api/v1/councils/${councilB}`)
+      .set(bearer(world.admin))
+      .send({ status: 'active', version: res.body.version });
+    expect(reinstated.status).toBe(200);
+    expect((await request(t.http).get('/api/v1/me').set(bearer(adminB))).status).toBe(401);
+    const refresh = await request(t.http)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: adminB.refreshToken });
+    expect(refresh.status).toBe(401);
+    const again = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: adminB.email, password: 'a long enough test password' });
+    expect(again.status).toBe(200);
+    expect((await request(t.http).get('/api/v1/me').set(bearer(again.body))).status).toBe(200);
   });
 });
 
