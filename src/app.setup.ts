@@ -27,7 +27,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
-    trustProxy: true,
+    trustProxy: config.trustProxy,
   });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);

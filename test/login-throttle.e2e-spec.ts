@@ -151,3 +151,41 @@ describe('login throttling counts live in PostgreSQL', () => {
     expect(left).toEqual([{ key: sha256('still blocked') }]);
   });
 });
+
+describe('login throttling per client address', () => {
+  const attempts = async (t: TestApp, forwardedFor: (i: number) => string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await request(t.http)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', forwardedFor(i))
+        .send({ email: `someone.${i}@x.test`, password: 'wrong-password-here' });
+      statuses.push(res.status);
+      if (res.status === 429) expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    return statuses;
+  };
+
+  it('counts a client by its connection, whatever X-Forwarded-For it sends, and answers 429 past the limit', async () => {
+    const t = await createTestApp({ env: { LOGIN_THROTTLE_IP_LIMIT: '3' } });
+    try {
+      // Every attempt names another account and claims another address: the limit still holds.
+      expect(await attempts(t, (i) => `203.0.113.${i}`, 5)).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('believes X-Forwarded-For from the proxies TRUST_PROXY names', async () => {
+    const t = await createTestApp({
+      env: { LOGIN_THROTTLE_IP_LIMIT: '3', TRUST_PROXY: 'loopback' },
+    });
+    try {
+      // Behind a trusted proxy, each client address has a count of its own.
+      expect(await attempts(t, (i) => `203.0.113.${i}`, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(await attempts(t, () => '198.51.100.7', 4)).toEqual([401, 401, 401, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+});

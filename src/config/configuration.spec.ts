@@ -12,6 +12,15 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.logLevel).toBe('info');
     expect(config.corsOrigins).toEqual([]);
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it.each([
+    ['1', 1],
+    ['0', false],
+    ['10.0.0.0/8, loopback', ['10.0.0.0/8', 'loopback']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it.each([
@@ -21,6 +30,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 bytes/],
     ['CORS_ORIGINS', 'not a url', /CORS_ORIGINS has "not a url"/],
+    ['TRUST_PROXY', 'true', /TRUST_PROXY has "true"/],
+    ['TRUST_PROXY', '11', /TRUST_PROXY must be between 0 and 10/],
   ])('refuses %s=%s with one line naming the setting', (name, value, message) => {
     const load = () => loadConfig({ DATA_DIR: dataDir(), [name]: value });
     expect(load).toThrow(ConfigError);

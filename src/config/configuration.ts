@@ -37,6 +37,11 @@ export interface AppConfig {
   invitationTtlHours: number;
   logLevel: LogLevel;
   corsOrigins: string[];
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the client address (sign-in throttling,
+   * logs): `false` (none), a number of hops, or addresses and CIDR ranges.
+   */
+  trustProxy: false | number | string[];
   bodyLimitBytes: number;
   smtpUrl?: string;
   mailFrom: string;
@@ -86,6 +91,29 @@ function postgresUrl(env: Env, name: string): string | undefined {
 }
 
 /** JWT_SECRET, or one generated into DATA_DIR on first start so restarts keep sessions. */
+/**
+ * TRUST_PROXY: unset, the client address is the connection's, so a client cannot choose its
+ * own address by sending `X-Forwarded-For`. Behind a load balancer, give the number of proxy
+ * hops in front of the service, or their addresses (`10.0.0.0/8,127.0.0.1`; `loopback`,
+ * `linklocal` and `uniquelocal` name the private ranges).
+ */
+function trustProxy(env: Env): AppConfig['trustProxy'] {
+  const raw = (env.TRUST_PROXY || '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, 10) || false;
+  const ranges = raw.split(',').map((range) => range.trim());
+  const named = ['loopback', 'linklocal', 'uniquelocal'];
+  for (const range of ranges) {
+    if (!named.includes(range) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(range)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `has "${range}", expected a number of hops or addresses like 10.0.0.0/8`,
+      );
+    }
+  }
+  return ranges;
+}
+
 function jwtSecret(env: Env, dataDir: string): string {
   const given = env.JWT_SECRET;
   if (given !== undefined && given !== '') {
@@ -142,6 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     invitationTtlHours: integer(env, 'INVITATION_TTL_HOURS', 72, 1, 720),
     logLevel,
     corsOrigins,
+    trustProxy: trustProxy(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Joint Working Hub <no-reply@joint-working-hub.local>',
