@@ -1,5 +1,7 @@
 import request from 'supertest';
 import jwt from 'jsonwebtoken';
+import { createMongoAbility, subject } from '@casl/ability';
+import { PackRule, unpackRules } from '@casl/ability/extra';
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
 import { SignedIn, World, bearer } from './support/world';
@@ -37,6 +39,31 @@ describe('councils, users and tenancy', () => {
         )
       )[0].n,
     );
+
+  it('tells the caller who they are, their council and what they may do (GET /me)', async () => {
+    const me = async (who: SignedIn) => {
+      const res = await request(t.http).get('/api/v1/me').set(bearer(who));
+      expect(res.status).toBe(200);
+      const body = res.body as { user: { id: string }; council: unknown; rules: PackRule<never>[] };
+      return { ...body, ability: createMongoAbility(unpackRules(body.rules)) };
+    };
+    const admin = await me(adminA);
+    expect(admin.user).toMatchObject({ id: adminA.id, councilId: councilA, role: 'council_admin' });
+    expect(admin.council).toMatchObject({
+      id: councilA,
+      name: 'Inverclyde Council',
+      registerCode: 'IVC',
+    });
+    const newUser = (councilId: string) => subject('User', { councilId, role: 'officer' });
+    expect(admin.ability.can('create', newUser(councilA))).toBe(true);
+    expect(admin.ability.can('create', newUser(councilB))).toBe(false);
+    const officer = await me(officerA);
+    expect(officer.ability.can('create', newUser(councilA))).toBe(false);
+    expect(officer.ability.can('read', newUser(councilA))).toBe(true);
+    const platform = await me(world.admin);
+    expect(platform.council).toBeNull();
+    expect(platform.ability.can('create', newUser(councilB))).toBe(true);
+  });
 
   describe('councils', () => {
     it('onboards a council from its register entry', async () => {

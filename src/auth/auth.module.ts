@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/configuration';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { PoliciesGuard } from '../tenancy/policies.guard';
+import { CouncilsModule } from '../councils/councils.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { MeController } from './me.controller';
@@ -26,6 +27,7 @@ const byAccount = (req: Record<string, unknown>) => {
 @Module({
   imports: [
     UsersModule,
+    CouncilsModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [ConfigService],
