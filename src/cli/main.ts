@@ -9,8 +9,9 @@
  *                              an active user of an onboarded council (password likewise)
  *   seed-demo                  an empty database filled with the seeds' councils, partnerships
  *                              and workstreams, through the API; demo users get the password
- * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does
- * (stop the service first: one embedded server per data folder).
+ * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does,
+ * and shares that server when the service is running. Users are written through the
+ * application's own services as the operator (see operator.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,18 @@ import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Readable } from 'node:stream';
+import { fieldErrors } from '../common/problem';
+import { CouncilsService } from '../councils/councils.service';
+import { CreateUserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
 import { PasswordService, passwordProblem } from '../users/password.service';
-import { inTenantTransaction } from '../tenancy/tenant-transaction.adapter';
-import { seedDemo } from './demo';
+import { InsertUser, seedDemo } from './demo';
+import { asOperator } from './operator';
 
-const log = (line: string) => process.stdout.write(`${line}\n`);
+type Env = Record<string, string | undefined>;
 
 /** One connection for one command, closed afterwards. */
 async function withDataSource<T>(
@@ -42,7 +50,11 @@ async function withDataSource<T>(
   }
 }
 
-async function generate(ownerUrl: string, name: string): Promise<void> {
+async function generate(
+  ownerUrl: string,
+  name: string,
+  log: (line: string) => void,
+): Promise<void> {
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name))
     throw new Error('Give the migration a name in PascalCase');
   await withDataSource(ownerUrl, async (dataSource) => {
@@ -76,81 +88,74 @@ function option(args: string[], name: string): string {
   return value;
 }
 
-async function readPassword(): Promise<string> {
-  if (process.env.PASSWORD) return process.env.PASSWORD;
+async function readPassword(env: Env, input: Readable): Promise<string> {
+  if (env.PASSWORD) return env.PASSWORD;
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
 }
 
-interface NewUser {
-  email: string;
-  name: string;
-  role: string;
-  councilGss?: string;
-}
-
-/**
- * Writes an active user. Runs with platform-admin settings, so row-level security and the
- * audit trigger apply as they do to the API.
- */
-async function insertActiveUser(appUrl: string, user: NewUser, hash: string): Promise<void> {
-  await withDataSource(appUrl, async (dataSource) => {
-    const settings = { userId: '', councilId: '', role: 'platform_admin', requestId: 'cli' };
-    await inTenantTransaction(dataSource, settings, async (manager) => {
-      const taken: unknown[] = await manager.query(
-        'SELECT 1 FROM users WHERE lower(email) = lower($1)',
-        [user.email],
-      );
-      if (taken.length) throw new Error(`A user with the email ${user.email} already exists`);
-      let councilId: string | null = null;
-      if (user.councilGss) {
-        const councils: { id: string }[] = await manager.query(
-          'SELECT id FROM councils WHERE gss_code = $1',
-          [user.councilGss],
-        );
-        if (!councils[0]) {
-          throw new Error(`No onboarded council has the GSS code ${user.councilGss}`);
-        }
-        councilId = councils[0].id;
-      }
-      await manager.query(
-        `INSERT INTO users (council_id, email, name, role, status, password_hash)
-         VALUES ($1, $2, $3, $4, 'active', $5)`,
-        [councilId, user.email, user.name, user.role, hash],
-      );
-    });
-  });
-}
-
-async function checkedPasswordHash(): Promise<{ password: string; hash: string }> {
-  const password = await readPassword();
+async function checkedPasswordHash(
+  env: Env,
+  input: Readable,
+): Promise<{ password: string; hash: string }> {
+  const password = await readPassword(env, input);
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
   return { password, hash: await new PasswordService().hash(password) };
 }
 
-/** Creates an active user for an operator. */
-async function createUser(appUrl: string, args: string[], role?: string): Promise<void> {
-  const email = option(args, 'email');
-  const name = option(args, 'name');
-  role ??= option(args, 'role');
-  if (!['platform_admin', 'council_admin', 'officer', 'viewer'].includes(role)) {
-    throw new Error('--role must be council_admin, officer or viewer');
-  }
-  const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
-  const { hash } = await checkedPasswordHash();
-  await insertActiveUser(appUrl, { email, name, role, councilGss }, hash);
-  log(`Created ${role} ${email}`);
+/** The same checks as `POST /users` (CreateUserDto), stated as one line per field. */
+async function validUser(fields: Record<string, unknown>): Promise<CreateUserDto> {
+  const dto = plainToInstance(CreateUserDto, fields);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  const problems = fieldErrors(errors).map((e) => `${e.field}: ${e.message}`);
+  if (problems.length) throw new Error(problems.join('\n'));
+  return dto;
 }
 
-async function demo(config: AppConfig, appUrl: string): Promise<void> {
-  const { password, hash } = await checkedPasswordHash();
+/**
+ * Writes an active user through UsersService, as the operator: the same rules, row-level
+ * security and audit as the API (an existing email, in any case, is refused).
+ */
+function insertActiveUser(config: AppConfig, appUrl: string, hash: string): InsertUser {
+  return async ({ email, name, role, councilGss }) => {
+    await asOperator(config, appUrl, async (app, actor) => {
+      const councilId = councilGss
+        ? (await app.get(CouncilsService).byGssCode(actor, councilGss)).id
+        : undefined;
+      const dto = await validUser({ email, name, role, councilId });
+      await app.get(UsersService).createActive(actor, dto, hash);
+    });
+  };
+}
+
+/** Creates an active user for an operator. */
+async function createUser(context: CliContext, args: string[], role?: string): Promise<void> {
+  const email = option(args, 'email');
+  const name = option(args, 'name');
+  if (!role) {
+    role = option(args, 'role');
+    if (!['council_admin', 'officer', 'viewer'].includes(role)) {
+      throw new Error(
+        '--role must be council_admin, officer or viewer (platform admins: create-platform-admin)',
+      );
+    }
+  }
+  const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
+  const { hash } = await checkedPasswordHash(context.env, context.input);
+  await insertActiveUser(context.config, context.appUrl, hash)({ email, name, role, councilGss });
+  context.log(`Created ${role} ${email}`);
+}
+
+async function demo(context: CliContext): Promise<void> {
+  const { config, appUrl } = context;
+  const { password, hash } = await checkedPasswordHash(context.env, context.input);
   // Every demo user signs in once, from this process: lift the per-address sign-in limit.
   const demoConfig = { ...config, loginThrottleIpLimit: 100000 };
-  await seedDemo(demoConfig, appUrl, password, (user) => insertActiveUser(appUrl, user, hash), log);
+  await seedDemo(demoConfig, appUrl, password, insertActiveUser(config, appUrl, hash), context.log);
 }
 
 const COMMANDS = [
@@ -161,27 +166,46 @@ const COMMANDS = [
   'seed-demo',
 ];
 
-async function main(argv: string[]): Promise<void> {
+interface CliContext {
+  config: AppConfig;
+  appUrl: string;
+  env: Env;
+  input: Readable;
+  log: (line: string) => void;
+}
+
+/**
+ * Runs one command. `env` stands for the process environment and `input` for stdin (where the
+ * password is read when PASSWORD is unset), so a test can run the CLI in-process.
+ */
+export async function runCli(
+  argv: string[],
+  env: Env = process.env,
+  input: Readable = process.stdin,
+  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<void> {
   const [command, ...args] = argv;
   if (!command || !COMMANDS.includes(command)) {
     throw new Error(`Unknown command "${command ?? ''}": use one of ${COMMANDS.join(', ')}`);
   }
-  const config = loadConfig();
+  const config = loadConfig(env);
   const database = await prepareDatabase(config, log);
+  const context: CliContext = { config, appUrl: database.appUrl, env, input, log };
   try {
-    if (command === 'migration:generate') await generate(database.ownerUrl, args[0] ?? '');
-    else if (command === 'create-platform-admin')
-      await createUser(database.appUrl, args, 'platform_admin');
-    else if (command === 'create-user') await createUser(database.appUrl, args);
-    else if (command === 'seed-demo') await demo(config, database.appUrl);
+    if (command === 'migration:generate') await generate(database.ownerUrl, args[0] ?? '', log);
+    else if (command === 'create-platform-admin') await createUser(context, args, 'platform_admin');
+    else if (command === 'create-user') await createUser(context, args);
+    else if (command === 'seed-demo') await demo(context);
     else log('Migrations are up to date');
   } finally {
     await database.embedded?.stop();
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runCli(process.argv.slice(2)).catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  });
+}

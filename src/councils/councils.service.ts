@@ -70,6 +70,16 @@ export class CouncilsService {
     return { id: cid, name, slug, gssCode, type, nation };
   }
 
+  /** An onboarded council by its GSS code (the operator CLI names councils so). */
+  async byGssCode(actor: Actor, gssCode: string): Promise<CouncilDto> {
+    const [council] = await this.txHost.tx.query<{ id: string }[]>(
+      `SELECT id FROM councils WHERE gss_code = $1`,
+      [gssCode],
+    );
+    if (!council) throw new NotFoundException(`No onboarded council has the GSS code ${gssCode}`);
+    return this.get(actor, council.id);
+  }
+
   /** A platform admin onboards a council from its entry in the register of UK local authorities. */
   async onboard(_actor: Actor, dto: OnboardCouncilDto): Promise<CouncilDto> {
     if (!dto.gssCode === !dto.registerCode) {

@@ -19,21 +19,25 @@ export class PasswordService {
 
   /** Verifies against a hash, or against a dummy one so that an unknown email costs the same. */
   async verify(hash: string | null | undefined, password: string): Promise<boolean> {
-    this.dummyHash ??= argon2.hash('not-a-real-password-0000', OPTIONS);
+    this.dummyHash ??= this.hash('not-a-real-password-0000');
     const target = hash ?? (await this.dummyHash);
     const ok = await this.limited(() => argon2.verify(target, password).catch(() => false));
     return ok && !!hash;
   }
 
+  /**
+   * At most MAX_CONCURRENT at once. A finished task hands its slot straight to the next one
+   * waiting, so a caller arriving in between cannot take it as well.
+   */
   private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= MAX_CONCURRENT)
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
+    if (this.running < MAX_CONCURRENT) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await work();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

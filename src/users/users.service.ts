@@ -8,7 +8,7 @@ import {
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
-import { StaleVersionProblem } from '../common/problem';
+import { StaleVersionProblem, ValidationProblem } from '../common/problem';
 import { isoTimestamp } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
@@ -58,7 +58,23 @@ export class UsersService {
     return user;
   }
 
+  /** An invited user: a one-time invitation mailed to them sets their password. */
   async create(actor: Actor, dto: CreateUserDto): Promise<UserDto> {
+    const user = await this.insert(actor, dto, null);
+    await this.invitations.invite(user);
+    return user;
+  }
+
+  /** An active user with a password already hashed: the operator CLI's way in. */
+  createActive(actor: Actor, dto: CreateUserDto, passwordHash: string): Promise<UserDto> {
+    return this.insert(actor, dto, passwordHash);
+  }
+
+  private async insert(
+    actor: Actor,
+    dto: CreateUserDto,
+    passwordHash: string | null,
+  ): Promise<UserDto> {
     const councilId = dto.role === 'platform_admin' ? null : (dto.councilId ?? actor.councilId);
     const draft = asSubject('User', { councilId, role: dto.role });
     if (!actor.ability.can('create', draft)) {
@@ -66,12 +82,26 @@ export class UsersService {
         'You may create users only in your own council, and never platform admins',
       );
     }
+    if (!councilId && dto.role !== 'platform_admin') {
+      throw new ValidationProblem([
+        { field: 'councilId', message: 'a council user needs the council they work for' },
+      ]);
+    }
+    // Emails are unique whatever their case; the index answers for councils the caller cannot see.
     const [user] = await this.txHost.tx.query<UserDto[]>(
-      `INSERT INTO users (council_id, email, name, job_title, role, status)
-       VALUES ($1, $2, $3, $4, $5, 'invited') RETURNING ${COLUMNS}`,
-      [councilId, dto.email, dto.name, dto.jobTitle ?? null, dto.role],
+      `INSERT INTO users (council_id, email, name, job_title, role, status, password_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${COLUMNS}`,
+      [
+        councilId,
+        dto.email,
+        dto.name,
+        dto.jobTitle ?? null,
+        dto.role,
+        passwordHash ? 'active' : 'invited',
+        passwordHash,
+      ],
     );
-    await this.invitations.invite(user);
+    if (!user) throw new ConflictException(`A user with the email ${dto.email} already exists`);
     return user;
   }
 

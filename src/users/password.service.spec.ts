@@ -1,0 +1,86 @@
+import { PasswordService, passwordProblem } from './password.service';
+
+/**
+ * argon2 itself, wrapped to count the hashes in flight: the service's limit is measured from
+ * outside, on the real library, without reaching into the service.
+ */
+const mockArgon2Probe = { inFlight: 0, peak: 0 };
+jest.mock('argon2', () => {
+  const actual = jest.requireActual<typeof import('argon2')>('argon2');
+  return {
+    ...actual,
+    hash: async (...args: Parameters<typeof actual.hash>) => {
+      mockArgon2Probe.inFlight++;
+      mockArgon2Probe.peak = Math.max(mockArgon2Probe.peak, mockArgon2Probe.inFlight);
+      try {
+        return await actual.hash(...args);
+      } finally {
+        mockArgon2Probe.inFlight--;
+      }
+    },
+  };
+});
+
+/** The service's limit (src/users/password.service.ts, MAX_CONCURRENT). */
+const MAX_CONCURRENT_HASHES = 2;
+
+describe('passwordProblem', () => {
+  it('refuses a password of 11 characters', () => {
+    expect(passwordProblem('elevenchars')).toMatch(/at least 12/);
+  });
+
+  it('accepts passwords of 12 and of 64 characters', () => {
+    expect(passwordProblem('twelve chars')).toBeUndefined();
+    const sixtyFour = 'a long passphrase of sixty-four characters, typed in full, ok!!!';
+    expect(sixtyFour).toHaveLength(64);
+    expect(passwordProblem(sixtyFour)).toBeUndefined();
+  });
+
+  it('counts characters, not UTF-16 units, towards the minimum', () => {
+    expect(passwordProblem('🔑'.repeat(11))).toMatch(/at least 12/); // 22 UTF-16 units
+    expect(passwordProblem('🔑'.repeat(12))).toBeUndefined();
+  });
+
+  it('accepts 1024 bytes and refuses 1025', () => {
+    expect(passwordProblem('x'.repeat(1024))).toBeUndefined();
+    expect(passwordProblem('x'.repeat(1025))).toMatch(/at most 1024 bytes/);
+  });
+
+  it('counts bytes, not characters, towards the maximum', () => {
+    const over = '€'.repeat(342); // 342 characters, 1026 bytes in UTF-8
+    expect(Buffer.byteLength(over, 'utf8')).toBe(1026);
+    expect(passwordProblem(over)).toMatch(/at most 1024 bytes/);
+    expect(passwordProblem('€'.repeat(341))).toBeUndefined(); // 1023 bytes
+  });
+
+  it('refuses a common password, whatever its case', () => {
+    expect(passwordProblem('unbelievable')).toMatch(/too common/);
+    expect(passwordProblem('UNBELIEVABLE')).toMatch(/too common/);
+  });
+});
+
+describe('PasswordService', () => {
+  const service = new PasswordService();
+
+  beforeEach(() => {
+    mockArgon2Probe.peak = 0;
+  });
+
+  it('verifies the password it hashed, and no other, and never an unknown user', async () => {
+    const hash = await service.hash('a long enough password');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await service.verify(hash, 'a long enough password')).toBe(true);
+    expect(await service.verify(hash, 'a long enough passwore')).toBe(false);
+    expect(await service.verify(null, 'not-a-real-password-0000')).toBe(false);
+  });
+
+  it(`runs at most ${MAX_CONCURRENT_HASHES} hashes at once when 6 are asked for together`, async () => {
+    const passwords = Array.from({ length: 6 }, (_, i) => `concurrent password ${i}`);
+    const hashes = await Promise.all(passwords.map((p) => service.hash(p)));
+    expect(mockArgon2Probe.peak).toBe(MAX_CONCURRENT_HASHES);
+    expect(mockArgon2Probe.inFlight).toBe(0);
+    expect(new Set(hashes).size).toBe(6);
+    const verified = await Promise.all(passwords.map((p, i) => service.verify(hashes[i], p)));
+    expect(verified).toEqual(new Array(6).fill(true));
+  });
+});
