@@ -249,7 +249,8 @@ export const PARTICIPANTS: RecordKind = {
         },
       ]);
     }
-    if (['declined', 'not_participating'].includes(values.status as string) && !values.reason) {
+    const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
+    if (['declined', 'not_participating'].includes(values.status as string) && !reason) {
       throw new ValidationProblem([
         {
           field: 'reason',

@@ -113,7 +113,14 @@ export class WorkstreamRecordsService {
     this.authorise(actor, kind, 'update', workstream, current);
     if (current.version !== input.version) throw new StaleVersionProblem(kind.noun);
     const values = kind.prepare?.(input, current) ?? input;
-    await kind.check?.(this.txHost.tx, workstream, { ...current, ...values }, scope);
+    // The record as it will be: fields the request leaves out keep their stored values.
+    const sent = Object.entries(values).filter(([, value]) => value !== undefined);
+    await kind.check?.(
+      this.txHost.tx,
+      workstream,
+      { ...current, ...Object.fromEntries(sent) },
+      scope,
+    );
     const params: unknown[] = [id, input.version];
     const sets = assignments(values, kind.writable, params);
     const rows = await this.txHost.tx.query<[unknown[], number]>(
