@@ -10,6 +10,7 @@ import { Workstreams1763890000000 } from './1763890000000-workstreams';
 import { LoginThrottle1763895000000 } from './1763895000000-login-throttle';
 import { Hardening1763900000000 } from './1763900000000-hardening';
 import { SuspensionAndServiceAreas1763910000000 } from './1763910000000-suspension-and-service-areas';
+import { WorkstreamIntegrity1763920000000 } from './1763920000000-workstream-integrity';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -20,4 +21,5 @@ export const MIGRATIONS = [
   LoginThrottle1763895000000,
   Hardening1763900000000,
   SuspensionAndServiceAreas1763910000000,
+  WorkstreamIntegrity1763920000000,
 ];

@@ -253,7 +253,7 @@ describe('hardening', () => {
         officerGlasgow,
         'post',
         `/workstreams/${other.id}/business-cases`,
-        { title: 'Payroll business case' },
+        { title: 'Payroll business case', status: 'submitted' },
         201,
       );
       await expect(
@@ -335,12 +335,14 @@ describe('hardening', () => {
         { title: 'Hubs business case' },
         201,
       );
-      // Recorded behind the service's back on a draft: it still does not count.
-      await stored(
-        `INSERT INTO business_case_decisions (business_case_id, workstream_id, council_id, decision, decided_on)
-         VALUES ($1, $2, $3, 'approved', current_date)`,
-        [theCase.body.id, hubs.id, inverclyde],
-      );
+      // Not even behind the service's back is a decision on a draft recorded.
+      await expect(
+        stored(
+          `INSERT INTO business_case_decisions (business_case_id, workstream_id, council_id, decision, decided_on)
+           VALUES ($1, $2, $3, 'approved', current_date)`,
+          [theCase.body.id, hubs.id, inverclyde],
+        ),
+      ).rejects.toThrow(/still a draft/);
       const res = await call(t, officerInverclyde, 'post', `/workstreams/${hubs.id}/participants`, {
         status: 'committed',
       });
