@@ -196,6 +196,31 @@ describe('identity rules', () => {
     expect(after.body).toEqual(before);
   });
 
+  it('lets only a platform admin rename a council in the directory (a council admin: 403), audited', async () => {
+    const before = (await call(t, adminB, 'get', `/councils/${councilB}`, undefined, 200)).body;
+    const rename = (who: SignedIn, name: string, version: number) =>
+      call(t, who, 'patch', `/councils/${councilB}`, { name, version });
+    expectProblem(await rename(adminB, 'B&NES Council', before.version as number), 403);
+    expect((await call(t, adminB, 'get', `/councils/${councilB}`, undefined, 200)).body).toEqual(
+      before,
+    );
+    const events = () =>
+      count(
+        `SELECT count(*) AS n FROM audit_events WHERE entity_type = 'councils' AND entity_id = $1`,
+        [councilB],
+      );
+    const audited = await events();
+    const name = 'Bath and North East Somerset Council (B&NES)';
+    const res = await rename(world.admin, name, before.version as number);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name, gssCode: before.gssCode, version: before.version + 1 });
+    expect(await stored('SELECT name FROM councils WHERE id = $1', [councilB])).toEqual([{ name }]);
+    expect(await events()).toBe(audited + 1);
+    // Everyone reads the new name in the directory.
+    const entry = await call(t, officerA, 'get', `/councils/${councilB}`, undefined, 200);
+    expect(entry.body.name).toBe(name);
+  });
+
   it('lets an admin re-enable a disabled user, who can sign in again', async () => {
     const user = await world.user(councilA, 'officer');
     const login = () =>

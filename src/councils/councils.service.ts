@@ -136,6 +136,9 @@ export class CouncilsService {
     if (dto.status !== undefined && !actor.ability.can('manage', 'Council')) {
       throw new ForbiddenException('Only a platform admin may suspend or reinstate a council');
     }
+    if (dto.name !== undefined && !actor.ability.can('manage', 'Council')) {
+      throw new ForbiddenException("Only a platform admin may change a council's directory name");
+    }
     const [rows] = await this.txHost.tx.query<[{ version: number }[], number]>(
       `UPDATE council_profiles SET website = coalesce($2, website), contact_email = coalesce($3, contact_email),
               address = coalesce($4, address), status = coalesce($5, status), version = version + 1
@@ -150,6 +153,12 @@ export class CouncilsService {
       ],
     );
     if (!rows.length) throw new StaleVersionProblem('council profile');
+    if (dto.name !== undefined) {
+      await this.txHost.tx.query(
+        `UPDATE councils SET name = $2, version = version + 1 WHERE id = $1`,
+        [id, dto.name],
+      );
+    }
     return this.get(actor, id);
   }
 }

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Length,
   Matches,
   MaxLength,
   Min,
@@ -53,6 +54,15 @@ export class OnboardCouncilDto {
 
 /** A council admin edits their own profile; only a platform admin changes `status`. */
 export class UpdateCouncilDto {
+  @ApiPropertyOptional({
+    description:
+      'The name in the directory (platform admins only); code, type and nation come from the register',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(2, 200)
+  name?: string;
+
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
