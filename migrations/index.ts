@@ -11,6 +11,7 @@ import { LoginThrottle1763895000000 } from './1763895000000-login-throttle';
 import { Hardening1763900000000 } from './1763900000000-hardening';
 import { SuspensionAndServiceAreas1763910000000 } from './1763910000000-suspension-and-service-areas';
 import { WorkstreamIntegrity1763920000000 } from './1763920000000-workstream-integrity';
+import { PlatformAccessAudit1763930000000 } from './1763930000000-platform-access-audit';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   Hardening1763900000000,
   SuspensionAndServiceAreas1763910000000,
   WorkstreamIntegrity1763920000000,
+  PlatformAccessAudit1763930000000,
 ];

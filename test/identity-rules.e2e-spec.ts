@@ -221,6 +221,39 @@ describe('identity rules', () => {
     expect(entry.body.name).toBe(name);
   });
 
+  it("audits every read a platform admin makes, and no one else's", async () => {
+    const reads = () => count(`SELECT count(*) AS n FROM audit_events WHERE action = 'read'`);
+    const before = await reads();
+    await call(t, adminA, 'get', `/users?limit=5`, undefined, 200);
+    await call(t, officerA, 'get', `/councils/${councilB}`, undefined, 200);
+    expect(await reads()).toBe(before);
+
+    const path = `/users/${officerA.id}`;
+    await call(t, world.admin, 'get', path, undefined, 200);
+    await call(t, world.admin, 'get', `/users?limit=5`, undefined, 200);
+    const events = await stored<{ actor: string; entity: string; type: string; after: object }>(
+      `SELECT actor_user_id AS actor, entity_id AS entity, entity_type AS type, after
+         FROM audit_events WHERE action = 'read' ORDER BY id`,
+    );
+    expect(events.slice(before)).toEqual([
+      {
+        actor: world.admin.id,
+        entity: `/api/v1${path}`,
+        type: 'request',
+        after: { method: 'GET' },
+      },
+      {
+        actor: world.admin.id,
+        entity: '/api/v1/users?limit=5',
+        type: 'request',
+        after: { method: 'GET' },
+      },
+    ]);
+    // A council's admins do not see the platform's reads among their council's events.
+    const own = await call(t, adminA, 'get', '/audit-events?action=read', undefined, 200);
+    expect(own.body.data).toEqual([]);
+  });
+
   it('lets an admin re-enable a disabled user, who can sign in again', async () => {
     const user = await world.user(councilA, 'officer');
     const login = () =>

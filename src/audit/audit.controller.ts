@@ -20,9 +20,9 @@ export class AuditQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9-]{1,64}$/) entityId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorUserId?: string;
-  @ApiPropertyOptional({ enum: ['insert', 'update', 'delete'] })
+  @ApiPropertyOptional({ enum: ['insert', 'update', 'delete', 'read'] })
   @IsOptional()
-  @IsIn(['insert', 'update', 'delete'])
+  @IsIn(['insert', 'update', 'delete', 'read'])
   action?: string;
 }
 
