@@ -14,9 +14,11 @@ export class WorkstreamIntegrity1763920000000 implements MigrationInterface {
   name = 'WorkstreamIntegrity1763920000000';
 
   async up(db: QueryRunner): Promise<void> {
-    const definer = `LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp`;
+    // Invoker functions: they read only what the writer may see (its partnership's members,
+    // its workstream's cases), so a refusal reveals nothing of a record hidden from it.
+    const invoker = `LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp`;
     await db.query(`
-      CREATE FUNCTION workstreams_leads() RETURNS trigger ${definer} AS $$
+      CREATE FUNCTION workstreams_leads() RETURNS trigger ${invoker} AS $$
       BEGIN
         IF cardinality(NEW.lead_council_ids) = 0 THEN
           RAISE EXCEPTION 'a workstream needs at least one lead authority' USING ERRCODE = 'JW409';
@@ -41,7 +43,7 @@ export class WorkstreamIntegrity1763920000000 implements MigrationInterface {
     await db.query(leadOfficerFunction(true));
 
     await db.query(`
-      CREATE FUNCTION business_case_decisions_submitted() RETURNS trigger ${definer} AS $$
+      CREATE FUNCTION business_case_decisions_submitted() RETURNS trigger ${invoker} AS $$
       BEGIN
         IF EXISTS (SELECT 1 FROM business_cases WHERE id = NEW.business_case_id AND status = 'draft') THEN
           RAISE EXCEPTION 'this business case is still a draft; submit it before councils decide on it'

@@ -18,8 +18,8 @@ export class PlatformAccessAudit1763930000000 implements MigrationInterface {
         IF NOT app_is_platform_admin() THEN RETURN; END IF;
         INSERT INTO audit_events (actor_user_id, actor_council_id, council_id, action, entity_type,
                                   entity_id, after, request_id)
-        VALUES (app_user_id(), NULL, NULL, 'read', 'request', left(p_path, 2000),
-                jsonb_build_object('method', left(p_method, 10)),
+        VALUES (app_user_id(), NULL, NULL, 'read', 'request', left(split_part(p_path, '?', 1), 200),
+                jsonb_build_object('method', left(p_method, 10), 'url', left(p_path, 2000)),
                 nullif(current_setting('app.request_id', true), ''));
       END $$`);
     await db.query(`REVOKE ALL ON FUNCTION audit_access(text, text) FROM PUBLIC`);

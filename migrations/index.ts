@@ -12,6 +12,7 @@ import { Hardening1763900000000 } from './1763900000000-hardening';
 import { SuspensionAndServiceAreas1763910000000 } from './1763910000000-suspension-and-service-areas';
 import { WorkstreamIntegrity1763920000000 } from './1763920000000-workstream-integrity';
 import { PlatformAccessAudit1763930000000 } from './1763930000000-platform-access-audit';
+import { LeadOfficersOnce1763940000000 } from './1763940000000-lead-officers-once';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   SuspensionAndServiceAreas1763910000000,
   WorkstreamIntegrity1763920000000,
   PlatformAccessAudit1763930000000,
+  LeadOfficersOnce1763940000000,
 ];

@@ -1,5 +1,6 @@
 import * as argon2 from 'argon2';
 import { seedDemo } from '../src/cli/demo';
+import { insertActiveUser } from '../src/cli/operator';
 import {
   TestDatabase,
   createTestDatabase,
@@ -29,21 +30,8 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     );
 
   it('loads the councils, partnerships and workstreams of the seeds through the API, once', async () => {
-    const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id });
-    const insertUser = async (user: {
-      email: string;
-      name: string;
-      role: string;
-      councilGss?: string;
-    }) => {
-      await queryAs(
-        db.appUrl,
-        PLATFORM_ADMIN_SETTINGS,
-        `INSERT INTO users (council_id, email, name, role, status, password_hash)
-         VALUES ((SELECT id FROM councils WHERE gss_code = $1), $2, $3, $4, 'active', $5)`,
-        [user.councilGss ?? null, user.email, user.name, user.role, hash],
-      );
-    };
+    // The operator CLI's own way of writing users (through UsersService, as the operator).
+    const insertUser = insertActiveUser(await argon2.hash(PASSWORD, { type: argon2.argon2id }));
     const config = { ...testConfig(), loginThrottleIpLimit: 100000 };
     const lines: string[] = [];
     await seedDemo(config, db.appUrl, PASSWORD, insertUser, (line) => lines.push(line));

@@ -231,24 +231,32 @@ describe('identity rules', () => {
     const path = `/users/${officerA.id}`;
     await call(t, world.admin, 'get', path, undefined, 200);
     await call(t, world.admin, 'get', `/users?limit=5`, undefined, 200);
+    const head = await request(t.http).head(`/api/v1${path}`).set(bearer(world.admin));
+    expect(head.status).toBe(200);
     const events = await stored<{ actor: string; entity: string; type: string; after: object }>(
       `SELECT actor_user_id AS actor, entity_id AS entity, entity_type AS type, after
          FROM audit_events WHERE action = 'read' ORDER BY id`,
     );
+    const read = (method: string, url: string) => ({
+      actor: world.admin.id,
+      entity: url.split('?')[0],
+      type: 'request',
+      after: { method, url },
+    });
     expect(events.slice(before)).toEqual([
-      {
-        actor: world.admin.id,
-        entity: `/api/v1${path}`,
-        type: 'request',
-        after: { method: 'GET' },
-      },
-      {
-        actor: world.admin.id,
-        entity: '/api/v1/users?limit=5',
-        type: 'request',
-        after: { method: 'GET' },
-      },
+      read('GET', `/api/v1${path}`),
+      read('GET', '/api/v1/users?limit=5'),
+      read('HEAD', `/api/v1${path}`),
     ]);
+    const filtered = await call(
+      t,
+      world.admin,
+      'get',
+      `/audit-events?entityType=request&entityId=/api/v1${path}`,
+      undefined,
+      200,
+    );
+    expect(filtered.body.data).toHaveLength(2);
     // A council's admins do not see the platform's reads among their council's events.
     const own = await call(t, adminA, 'get', '/audit-events?action=read', undefined, 200);
     expect(own.body.data).toEqual([]);

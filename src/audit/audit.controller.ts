@@ -18,7 +18,7 @@ export class AuditQueryDto extends PageQueryDto {
   @Matches(/^[a-z_]{1,60}$/)
   entityType?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9-]{1,64}$/) entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @Matches(/^[A-Za-z0-9_./-]{1,200}$/) entityId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorUserId?: string;
   @ApiPropertyOptional({ enum: ['insert', 'update', 'delete', 'read'] })
   @IsOptional()

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { isUuid } from '../common/ids';
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -28,6 +29,15 @@ export interface AccessTokenClaims {
  * caller afresh from the database, so a disabled user, a suspended council or a revoked
  * session is refused on the next request rather than at expiry.
  */
+/**
+ * The signing secret as a KeyObject, made once: given a string, jsonwebtoken first tries (and
+ * fails) to read it as a public key on every verification, which cost about a tenth of a
+ * request's CPU. (passport-jwt's types say string or Buffer; jsonwebtoken takes a KeyObject.)
+ */
+function secretKey(secret: string): Buffer {
+  return createSecretKey(Buffer.from(secret, 'utf8')) as unknown as Buffer;
+}
+
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
   constructor(
@@ -38,7 +48,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.get('jwtSecret', { infer: true }),
+      secretOrKey: secretKey(config.get('jwtSecret', { infer: true })),
       algorithms: ['HS256'],
       issuer: config.get('jwtIssuer', { infer: true }),
       audience: config.get('jwtAudience', { infer: true }),

@@ -6,6 +6,7 @@
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../app.setup';
+import { InsertUser } from './operator';
 import { AppConfig } from '../config/configuration';
 import {
   DECATS,
@@ -19,12 +20,6 @@ import {
 
 type Body = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PATCH';
-export type InsertUser = (user: {
-  email: string;
-  name: string;
-  role: string;
-  councilGss?: string;
-}) => Promise<void>;
 
 class DemoClient {
   private readonly tokens = new Map<string, string>();
@@ -69,7 +64,7 @@ export async function seedDemo(
   try {
     const api = new DemoClient(app, password);
     const platform = 'platform@demo.example';
-    await insertUser({ email: platform, name: 'Demo Platform Admin', role: 'platform_admin' });
+    await insertUser(app, { email: platform, name: 'Demo Platform Admin', role: 'platform_admin' });
     await api.login(platform);
     const existing = await api.as(platform, 'GET', '/councils?limit=1');
     if ((existing.data as unknown[]).length) {
@@ -84,7 +79,7 @@ export async function seedDemo(
       for (const role of ['council_admin', 'officer'] as const) {
         const email = `${role === 'officer' ? 'officer' : 'admin'}@${council.slug as string}.example`;
         const name = `${role === 'officer' ? 'Officer' : 'Admin'}, ${council.name as string}`;
-        await insertUser({ email, name, role, councilGss: gss });
+        await insertUser(app, { email, name, role, councilGss: gss });
         await api.login(email);
         (role === 'officer' ? officer : admin).set(gss, email);
       }

@@ -19,16 +19,10 @@ import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
 import { Readable } from 'node:stream';
-import { fieldErrors } from '../common/problem';
-import { CouncilsService } from '../councils/councils.service';
-import { CreateUserDto } from '../users/dto/user.dto';
-import { UsersService } from '../users/users.service';
 import { PasswordService, passwordProblem } from '../users/password.service';
-import { InsertUser, seedDemo } from './demo';
-import { asOperator } from './operator';
+import { seedDemo } from './demo';
+import { insertActiveUser, withApplication } from './operator';
 
 type Env = Record<string, string | undefined>;
 
@@ -107,31 +101,6 @@ async function checkedPasswordHash(
   return { password, hash: await new PasswordService().hash(password) };
 }
 
-/** The same checks as `POST /users` (CreateUserDto), stated as one line per field. */
-async function validUser(fields: Record<string, unknown>): Promise<CreateUserDto> {
-  const dto = plainToInstance(CreateUserDto, fields);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  const problems = fieldErrors(errors).map((e) => `${e.field}: ${e.message}`);
-  if (problems.length) throw new Error(problems.join('\n'));
-  return dto;
-}
-
-/**
- * Writes an active user through UsersService, as the operator: the same rules, row-level
- * security and audit as the API (an existing email, in any case, is refused).
- */
-function insertActiveUser(config: AppConfig, appUrl: string, hash: string): InsertUser {
-  return async ({ email, name, role, councilGss }) => {
-    await asOperator(config, appUrl, async (app, actor) => {
-      const councilId = councilGss
-        ? (await app.get(CouncilsService).byGssCode(actor, councilGss)).id
-        : undefined;
-      const dto = await validUser({ email, name, role, councilId });
-      await app.get(UsersService).createActive(actor, dto, hash);
-    });
-  };
-}
-
 /** Creates an active user for an operator. */
 async function createUser(context: CliContext, args: string[], role?: string): Promise<void> {
   const email = option(args, 'email');
@@ -146,7 +115,9 @@ async function createUser(context: CliContext, args: string[], role?: string): P
   }
   const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
   const { hash } = await checkedPasswordHash(context.env, context.input);
-  await insertActiveUser(context.config, context.appUrl, hash)({ email, name, role, councilGss });
+  await withApplication(context.config, context.appUrl, (app) =>
+    insertActiveUser(hash)(app, { email, name, role, councilGss }),
+  );
   context.log(`Created ${role} ${email}`);
 }
 
@@ -155,7 +126,7 @@ async function demo(context: CliContext): Promise<void> {
   const { password, hash } = await checkedPasswordHash(context.env, context.input);
   // Every demo user signs in once, from this process: lift the per-address sign-in limit.
   const demoConfig = { ...config, loginThrottleIpLimit: 100000 };
-  await seedDemo(demoConfig, appUrl, password, insertActiveUser(config, appUrl, hash), context.log);
+  await seedDemo(demoConfig, appUrl, password, insertActiveUser(hash), context.log);
 }
 
 const COMMANDS = [

@@ -4,50 +4,96 @@
  * operator, one transaction that first sets the `app.*` settings, so row-level security and
  * the audit trigger apply as they do to the API. The operator is a platform admin with no
  * user row: audit events record no actor user and the request id `cli`.
+ *
+ * One process runs one Nest application: passport keeps its strategies process-wide, so a
+ * second application (even one closed again) would take over the first one's sign-in.
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { CLS_ID, ClsService } from 'nestjs-cls';
 import { AppModule } from '../app.module';
+import { fieldErrors } from '../common/problem';
 import { AppConfig } from '../config/configuration';
+import { CouncilsService } from '../councils/councils.service';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { Actor } from '../tenancy/actor';
 import { RequestContext } from '../tenancy/request-context';
+import { CreateUserDto } from '../users/dto/user.dto';
+import { UsersService } from '../users/users.service';
 
-export type OperatorWork<T> = (app: INestApplicationContext, actor: Actor) => Promise<T>;
+export interface OperatorUser {
+  email: string;
+  name: string;
+  role: string;
+  councilGss?: string;
+}
 
-/** Boots the application (no HTTP), runs `work` as the operator in one transaction, closes. */
+/** Writes one active user; `app` is the process's one application. */
+export type InsertUser = (app: INestApplicationContext, user: OperatorUser) => Promise<void>;
+
+/** Runs `work` as the operator, in one transaction, inside `app`. */
 export async function asOperator<T>(
+  app: INestApplicationContext,
+  work: (actor: Actor) => Promise<T>,
+): Promise<T> {
+  const cls = app.get<ClsService<RequestContext>>(ClsService);
+  const txHost = app.get(TransactionHost);
+  const operator = { userId: '', councilId: null, role: 'platform_admin' as const };
+  const actor: Actor = {
+    ...operator,
+    sessionId: '',
+    partnershipIds: [],
+    ability: app.get(AbilityFactory).forActor({ ...operator, partnershipIds: [] }),
+  };
+  return cls.run(() => {
+    cls.set(CLS_ID, 'cli');
+    cls.set('actor', actor);
+    return txHost.withTransaction(() => work(actor));
+  });
+}
+
+/** Boots the application without HTTP, runs `work` with it, and closes it. */
+export async function withApplication<T>(
   config: AppConfig,
   appUrl: string,
-  work: OperatorWork<T>,
+  work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
+  // abortOnError off: a failure to boot reaches the CLI's one-line error, not a silent exit.
   const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, appUrl }), {
-    logger: false,
+    logger: ['error'],
+    abortOnError: false,
   });
   try {
-    const cls = app.get<ClsService<RequestContext>>(ClsService);
-    const txHost = app.get(TransactionHost);
-    const actor: Actor = {
-      userId: '',
-      councilId: null,
-      role: 'platform_admin',
-      sessionId: '',
-      partnershipIds: [],
-      ability: app.get(AbilityFactory).forActor({
-        userId: '',
-        councilId: null,
-        role: 'platform_admin',
-        partnershipIds: [],
-      }),
-    };
-    return await cls.run(() => {
-      cls.set(CLS_ID, 'cli');
-      cls.set('actor', actor);
-      return txHost.withTransaction(() => work(app, actor));
-    });
+    return await work(app);
   } finally {
     await app.close();
   }
+}
+
+/** The same checks as `POST /users` (CreateUserDto), stated as one line per field. */
+async function validUser(fields: Record<string, unknown>): Promise<CreateUserDto> {
+  const dto = plainToInstance(CreateUserDto, fields);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  const problems = fieldErrors(errors).map((e) => `${e.field}: ${e.message}`);
+  if (problems.length) throw new Error(problems.join('\n'));
+  return dto;
+}
+
+/**
+ * Writes an active user with an already hashed password through UsersService, as the
+ * operator: the same rules, row-level security and audit as the API (an existing email, in
+ * any case, is refused).
+ */
+export function insertActiveUser(passwordHash: string): InsertUser {
+  return (app, { email, name, role, councilGss }) =>
+    asOperator(app, async (actor) => {
+      const councilId = councilGss
+        ? (await app.get(CouncilsService).byGssCode(actor, councilGss)).id
+        : undefined;
+      const dto = await validUser({ email, name, role, councilId });
+      await app.get(UsersService).createActive(actor, dto, passwordHash);
+    });
 }

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     ['1', 1],
     ['0', false],
     ['10.0.0.0/8, loopback', ['10.0.0.0/8', 'loopback']],
+    ['fd00::/8,127.0.0.1', ['fd00::/8', '127.0.0.1']],
   ])('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
@@ -31,6 +32,9 @@ describe('loadConfig', () => {
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 bytes/],
     ['CORS_ORIGINS', 'not a url', /CORS_ORIGINS has "not a url"/],
     ['TRUST_PROXY', 'true', /TRUST_PROXY has "true"/],
+    ['TRUST_PROXY', 'abc', /TRUST_PROXY has "abc"/],
+    ['TRUST_PROXY', '::::', /TRUST_PROXY has "::::"/],
+    ['TRUST_PROXY', '10.0.0.0/99', /TRUST_PROXY has "10.0.0.0\/99"/],
     ['TRUST_PROXY', '11', /TRUST_PROXY must be between 0 and 10/],
   ])('refuses %s=%s with one line naming the setting', (name, value, message) => {
     const load = () => loadConfig({ DATA_DIR: dataDir(), [name]: value });

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -90,7 +91,6 @@ function postgresUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
-/** JWT_SECRET, or one generated into DATA_DIR on first start so restarts keep sessions. */
 /**
  * TRUST_PROXY: unset, the client address is the connection's, so a client cannot choose its
  * own address by sending `X-Forwarded-For`. Behind a load balancer, give the number of proxy
@@ -103,8 +103,15 @@ function trustProxy(env: Env): AppConfig['trustProxy'] {
   if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, 10) || false;
   const ranges = raw.split(',').map((range) => range.trim());
   const named = ['loopback', 'linklocal', 'uniquelocal'];
+  const isRange = (range: string) => {
+    const [address, prefix, extra] = range.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    return family !== 0 && extra === undefined && prefixOk;
+  };
   for (const range of ranges) {
-    if (!named.includes(range) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(range)) {
+    if (!named.includes(range) && !isRange(range)) {
       throw new ConfigError(
         'TRUST_PROXY',
         `has "${range}", expected a number of hops or addresses like 10.0.0.0/8`,
@@ -114,6 +121,7 @@ function trustProxy(env: Env): AppConfig['trustProxy'] {
   return ranges;
 }
 
+/** JWT_SECRET, or one generated into DATA_DIR on first start so restarts keep sessions. */
 function jwtSecret(env: Env, dataDir: string): string {
   const given = env.JWT_SECRET;
   if (given !== undefined && given !== '') {

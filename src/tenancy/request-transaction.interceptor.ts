@@ -40,10 +40,13 @@ export class RequestTransactionInterceptor implements NestInterceptor {
 
   /**
    * A platform admin sees everything, and every such access is audited (DESIGN.md): a read
-   * leaves one event naming the route; changes are audited row by row by the database.
+   * (GET, or HEAD, which runs the same handler) leaves one event naming the path; changes are
+   * audited row by row by the database. The event is written in the request's transaction, so
+   * a read that fails leaves none, as it showed nothing.
    */
   private async auditPlatformRead(request: FastifyRequest & RequestWithActor): Promise<void> {
-    if (request.actor?.role !== 'platform_admin' || request.method !== 'GET') return;
+    if (request.actor?.role !== 'platform_admin') return;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return;
     await this.txHost.tx.query('SELECT audit_access($1, $2)', [request.method, request.url]);
   }
 }

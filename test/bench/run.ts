@@ -65,11 +65,12 @@ async function main(): Promise<void> {
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const headers = { authorization: `Bearer ${accessToken}` };
-    for (const [path, auth] of [
-      ['/health', {}],
-      ['/api/v1/workstreams', headers],
-      ['/api/v1/workstreams?rag=red&limit=20', headers],
-      ['/api/v1/dashboard', headers],
+    const missed: string[] = [];
+    for (const [path, auth, target] of [
+      ['/health', {}, { minRps: 1000, maxP99: 50 }],
+      ['/api/v1/workstreams', headers, { maxP99: 250 }],
+      ['/api/v1/workstreams?rag=red&limit=20', headers, { maxP99: 250 }],
+      ['/api/v1/dashboard', headers, { maxP99: 250 }],
     ] as const) {
       const result = await autocannon({
         url: url + path,
@@ -77,11 +78,20 @@ async function main(): Promise<void> {
         duration: 5,
         headers: auth,
       });
+      const rps = Math.round(result.requests.average);
+      const met =
+        result.errors === 0 &&
+        result.non2xx === 0 &&
+        result.latency.p99 < target.maxP99 &&
+        rps >= ('minRps' in target ? target.minRps : 0);
+      if (!met) missed.push(path);
       process.stdout.write(
-        `${path}: ${Math.round(result.requests.average)} req/s, p50 ${result.latency.p50} ms, ` +
-          `p99 ${result.latency.p99} ms, errors ${result.errors}, non-2xx ${result.non2xx}\n`,
+        `${path}: ${rps} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
+          `errors ${result.errors}, non-2xx ${result.non2xx}: ${met ? 'target met' : 'TARGET MISSED'}\n`,
       );
     }
+    // The targets are the benchmark's verdict: a miss fails the command.
+    if (missed.length) process.exitCode = 1;
   } finally {
     await app.close();
     await database.embedded?.stop();
