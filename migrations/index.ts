@@ -13,6 +13,7 @@ import { SuspensionAndServiceAreas1763910000000 } from './1763910000000-suspensi
 import { WorkstreamIntegrity1763920000000 } from './1763920000000-workstream-integrity';
 import { PlatformAccessAudit1763930000000 } from './1763930000000-platform-access-audit';
 import { LeadOfficersOnce1763940000000 } from './1763940000000-lead-officers-once';
+import { WorkstreamsReadSettingsOnce1763950000000 } from './1763950000000-workstreams-read-settings-once';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   WorkstreamIntegrity1763920000000,
   PlatformAccessAudit1763930000000,
   LeadOfficersOnce1763940000000,
+  WorkstreamsReadSettingsOnce1763950000000,
 ];

@@ -63,3 +63,57 @@ export function accessCondition(
   const denied = (q.$and ?? []).map((c) => `NOT ${conditionSql(c.$not, columns, params)}`);
   return { sql: [allowed, ...denied].join(' AND '), params: params.slice(firstParam - 1) };
 }
+
+/**
+ * One arm of the caller's rules for (action, subject): their OR is `accessCondition`'s. An
+ * arm that limits a column to a list of ids says so (`each`), so that a list ordered by an
+ * index on (that column, its order) can read one short ordered range per id instead of every
+ * row the arm allows.
+ */
+export interface AccessArm {
+  /** Pushes the arm's values onto `params` and answers its condition. */
+  sql(params: unknown[]): string;
+  each?: {
+    column: string;
+    ids: unknown[];
+    /** The arm's other conditions, rendered as `sql` does. */
+    rest(params: unknown[]): string;
+  };
+}
+
+/** The arms of the caller's rules; `null` when the caller may see none. */
+export function accessArms(
+  ability: AppAbility,
+  action: Action,
+  subject: SubjectName,
+  columns: Record<string, string>,
+): AccessArm[] | null {
+  const whole = createMongoAbility<AppAbility>(ability.rules.filter((rule) => !rule.fields));
+  const query = rulesToQuery(whole, action, subject, (rule) =>
+    rule.inverted ? { $not: rule.conditions } : rule.conditions,
+  );
+  if (query === null) return null;
+  const q = query as { $or?: Conditions[]; $and?: { $not: Conditions }[] };
+  const denied = (params: unknown[]) =>
+    (q.$and ?? []).map((c) => ` AND NOT ${conditionSql(c.$not, columns, params)}`).join('');
+  return (q.$or ?? [{}]).map((conditions): AccessArm => {
+    const arm: AccessArm = {
+      sql: (params) => conditionSql(conditions, columns, params) + denied(params),
+    };
+    const listed = Object.entries(conditions).filter(
+      ([, value]) => typeof value === 'object' && value !== null && '$in' in value,
+    );
+    if (listed.length !== 1) return arm;
+    const [field, value] = listed[0];
+    const others = Object.fromEntries(Object.entries(conditions).filter(([f]) => f !== field));
+    const column = columns[field];
+    if (!column) throw new Error(`No column mapped for the policy field "${field}"`);
+    const ids = (value as { $in: unknown[] }).$in;
+    arm.each = {
+      column,
+      ids,
+      rest: (params) => conditionSql(others, columns, params) + denied(params),
+    };
+    return arm;
+  });
+}

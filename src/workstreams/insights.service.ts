@@ -93,12 +93,15 @@ export class InsightsService {
     );
     const rows = visible
       ? await this.txHost.tx.query<DashboardRow[]>(
+          // What the council leads, and (from its side, by index) what it takes part in.
           `WITH mine AS (
              SELECT w.id, w.current_rag, w.phase FROM workstreams w
-              WHERE ${visible.sql}
-                AND (w.lead_council_ids @> ARRAY[$1::uuid] OR EXISTS (
-                       SELECT 1 FROM workstream_participants p WHERE p.workstream_id = w.id
-                          AND p.council_id = $1 AND p.status NOT IN ('declined', 'not_participating'))))
+              WHERE ${visible.sql} AND w.lead_council_ids @> ARRAY[$1::uuid]
+             UNION
+             SELECT w.id, w.current_rag, w.phase
+               FROM workstream_participants p JOIN workstreams w ON w.id = p.workstream_id
+              WHERE p.council_id = $1 AND p.status NOT IN ('declined', 'not_participating')
+                AND ${visible.sql})
            SELECT (SELECT count(*)::int FROM mine) AS total,
                   (SELECT coalesce(json_object_agg(rag, n), '{}') FROM
                      (SELECT coalesce(current_rag, 'none') AS rag, count(*)::int AS n FROM mine GROUP BY 1) r) AS "byRag",

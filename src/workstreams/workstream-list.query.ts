@@ -2,13 +2,16 @@
  * The SQL of `GET /workstreams`, built from the caller's ability and the filters (kept apart
  * from the service so a test can EXPLAIN exactly what a request runs).
  *
- * Visibility is sent explicitly, as "partnership_id = ANY(the council's partnerships) OR
- * owner_council_id = the council", which the two partial indexes of the workstreams
- * migration serve in the list's own order; row-level security repeats it as the safety net.
+ * Visibility is sent explicitly, one arm per CASL rule: "owner_council_id = the council", and
+ * "partnership_id = each of the council's partnerships", read as one ordered range per
+ * partnership of the index on (partnership_id, updated_at, id). Unfiltered, each arm reads at
+ * most a page in the list's own order, so a page costs the same however many workstreams the
+ * council may see; filtered, the arms are ORed into one scan. Row-level security repeats the
+ * rule as the safety net.
  */
 import { decodeCursor } from '../common/pagination';
 import { AppAbility } from '../tenancy/ability';
-import { accessCondition } from '../tenancy/rules-to-sql';
+import { accessArms } from '../tenancy/rules-to-sql';
 import { WorkstreamQueryDto } from './dto/workstream.dto';
 
 export const WORKSTREAM_POLICY_COLUMNS = {
@@ -28,10 +31,10 @@ export function workstreamListQuery(
   ability: AppAbility,
   query: WorkstreamQueryDto,
 ): WorkstreamListQuery | null {
-  const visible = accessCondition(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
-  if (!visible) return null;
-  const params = [...visible.params];
-  const where = [visible.sql];
+  const arms = accessArms(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
+  if (!arms) return null;
+  const params: unknown[] = [];
+  const where: string[] = [];
   const add = (sql: (n: string) => string, value: unknown) => {
     params.push(value);
     where.push(sql(`$${params.length}`));
@@ -58,6 +61,7 @@ export function workstreamListQuery(
   if (query.q) {
     add((n) => `w.title ILIKE ${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
+  const filtered = where.length > 0;
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) {
     params.push(after[0], after[1]);
@@ -66,7 +70,26 @@ export function workstreamListQuery(
     );
   }
   params.push(query.limit + 1);
-  const sql = `SELECT w.id FROM workstreams w WHERE ${where.join(' AND ')}
-    ORDER BY w.updated_at DESC, w.id DESC LIMIT $${params.length}`;
+  const limit = `$${params.length}`;
+  const filters = where.map((condition) => ` AND ${condition}`).join('');
+  const order = 'ORDER BY w.updated_at DESC, w.id DESC';
+  const page = (condition: string) =>
+    `SELECT w.id, w.updated_at FROM workstreams w WHERE ${condition}${filters} ${order} LIMIT ${limit}`;
+  // A filter that few rows pass would have each partnership's range read through: then one
+  // scan of every visible row (two bitmap index scans) is cheaper than a range per partnership.
+  if (filtered) {
+    return { sql: page(`(${arms.map((arm) => arm.sql(params)).join(' OR ')})`), params };
+  }
+  const parts = arms.map((arm) => {
+    if (!arm.each) return `(${page(arm.sql(params))})`;
+    params.push(arm.each.ids);
+    const ids = `$${params.length}::uuid[]`;
+    const condition = `${arm.each.column} = listed.id AND ${arm.each.rest(params)}`;
+    return `(SELECT x.id, x.updated_at FROM unnest(${ids}) AS listed(id)
+              CROSS JOIN LATERAL (${page(condition)}) x)`;
+  });
+  // UNION, not UNION ALL: two rules may allow the same workstream.
+  const sql = `SELECT arms.id FROM (${parts.join(' UNION ')}) arms
+    ORDER BY arms.updated_at DESC, arms.id DESC LIMIT ${limit}`;
   return { sql, params };
 }

@@ -23,7 +23,8 @@ import { generateWorkstreams } from '../support/generate';
 
 const PASSWORD = 'a long enough bench password';
 
-async function main(): Promise<void> {
+/** Answers the routes that missed their target. */
+async function main(): Promise<string[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jwh-bench-'));
   chmodSync(dataDir, 0o755);
   const external = process.env.DATABASE_URL;
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
       memberOf: 30,
       workstreams: 20_000,
     });
+    // Fresh statistics, and no autovacuum of the new rows competing with the load.
+    await withClient(database.ownerUrl, (client) => client.query('VACUUM ANALYZE'));
     const email = 'bench.officer@jwh.test';
     await withClient(database.ownerUrl, async (client) => {
       await client.query('BEGIN');
@@ -90,8 +93,7 @@ async function main(): Promise<void> {
           `errors ${result.errors}, non-2xx ${result.non2xx}: ${met ? 'target met' : 'TARGET MISSED'}\n`,
       );
     }
-    // The targets are the benchmark's verdict: a miss fails the command.
-    if (missed.length) process.exitCode = 1;
+    return missed;
   } finally {
     await app.close();
     await database.embedded?.stop();
@@ -101,7 +103,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+// The targets are the benchmark's verdict: a miss fails the command.
+main().then(
+  (missed) => process.exit(missed.length ? 1 : 0),
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);
