@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata, RequestMethod } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
@@ -19,18 +20,25 @@ export interface AppModuleOptions {
   appUrl: string;
   /** Extra modules (tests mount probes here). */
   imports?: ModuleMetadata['imports'];
+  /** Where log lines go (default: standard output); tests read them here. */
+  logDestination?: DestinationStream;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, appUrl, imports = [] }: AppModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    appUrl,
+    imports = [],
+    logDestination,
+  }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot({
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: {
+          pinoHttp: withDestination(logDestination, {
             level: config.logLevel,
             redact: {
               paths: [
@@ -48,7 +56,7 @@ export class AppModule {
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-          },
+          }),
         }),
         TypeOrmModule.forRoot({
           ...dataSourceOptions(appUrl, config, 'jwh-app'),
@@ -67,4 +75,13 @@ export class AppModule {
       ],
     };
   }
+}
+
+type PinoHttpOptions = Extract<NonNullable<Params['pinoHttp']>, unknown[]>[0];
+
+function withDestination(
+  destination: DestinationStream | undefined,
+  options: PinoHttpOptions,
+): Params['pinoHttp'] {
+  return destination ? [options, destination] : options;
 }

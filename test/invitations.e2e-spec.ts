@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { TestApp } from './support/test-app';
+import { TestApp, createTestApp } from './support/test-app';
 import { SignedIn, World, bearer } from './support/world';
 
 describe('invitations and password resets', () => {
@@ -110,5 +110,76 @@ describe('invitations and password resets', () => {
       .post('/api/v1/auth/login')
       .send({ email: me.email, password: 'my fresh reset passphrase' });
     expect(login.status).toBe(200);
+  });
+});
+
+describe('what reaches the log', () => {
+  it('never writes an invitation or reset code, a token, a password or an Authorization header', async () => {
+    const lines: string[] = [];
+    const logDestination = { write: (line: string) => void lines.push(line) };
+    const t = await createTestApp({
+      env: { LOG_LEVEL: 'trace', LOGIN_THROTTLE_IP_LIMIT: '10000' },
+      logDestination,
+    });
+    try {
+      const world = await World.create(t);
+      const council = await world.council('S12000018');
+      const password = 'a passphrase for the log test';
+      await request(t.http)
+        .post('/api/v1/users')
+        .set(bearer(world.admin))
+        .send({ email: 'logged@inverclyde.test', name: 'L', role: 'officer', councilId: council })
+        .expect(201);
+      const outbox = join(t.config.dataDir, 'outbox');
+      const lastCode = () => {
+        const mail = readdirSync(outbox)
+          .sort()
+          .map((f) => readFileSync(join(outbox, f), 'utf8'));
+        return /\n\n([A-Za-z0-9_-]{43})\n/.exec(mail[mail.length - 1].replace(/=\r?\n/g, ''))![1];
+      };
+      const invitation = lastCode();
+      await request(t.http)
+        .post('/api/v1/auth/accept-invitation')
+        .send({ token: invitation, password })
+        .expect(204);
+      const login = await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: 'logged@inverclyde.test', password })
+        .expect(200);
+      const refreshed = await request(t.http)
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: login.body.refreshToken })
+        .expect(200);
+      await request(t.http).get('/api/v1/me').set(bearer(refreshed.body)).expect(200);
+      await request(t.http)
+        .post('/api/v1/auth/password-reset')
+        .send({ email: 'logged@inverclyde.test' })
+        .expect(202);
+      const reset = lastCode();
+      await request(t.http)
+        .post('/api/v1/auth/password-reset/confirm')
+        .send({ token: reset, password: 'another passphrase for the log' })
+        .expect(204);
+
+      const log = lines.join('');
+      // The log is really written: one line per request at least, each with its request id.
+      expect(lines.length).toBeGreaterThanOrEqual(8);
+      expect(log).toContain('"url":"/api/v1/auth/login"');
+      const secrets = {
+        invitation,
+        reset,
+        password,
+        accessToken: login.body.accessToken as string,
+        refreshToken: login.body.refreshToken as string,
+        refreshedAccessToken: refreshed.body.accessToken as string,
+        refreshedRefreshToken: refreshed.body.refreshToken as string,
+      };
+      for (const [name, secret] of Object.entries(secrets)) {
+        expect([name, log.includes(secret)]).toEqual([name, false]);
+      }
+      expect(log.toLowerCase()).not.toContain('bearer ');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { ModuleMetadata } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '../../src/config/configuration';
+import { AppModuleOptions } from '../../src/app.module';
 import { createApp } from '../../src/app.setup';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { testConfig } from './test-config';
@@ -20,6 +21,8 @@ export interface TestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** A database made beforehand (default: a new one). */
   database?: TestDatabase;
+  /** Where the app's log lines go (default: none below the test's log level). */
+  logDestination?: AppModuleOptions['logDestination'];
 }
 
 /** The real app on a database of its own, ready for supertest. */
@@ -30,6 +33,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     appUrl: options.appUrl ? options.appUrl(db) : db.appUrl,
     imports: options.imports,
+    logDestination: options.logDestination,
   });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
