@@ -4,7 +4,7 @@ import { PasswordService, passwordProblem } from './password.service';
  * argon2 itself, wrapped to count the hashes in flight: the service's limit is measured from
  * outside, on the real library, without reaching into the service.
  */
-const mockArgon2Probe = { inFlight: 0, peak: 0 };
+const mockArgon2Probe = { inFlight: 0, peak: 0, verified: [] as string[] };
 jest.mock('argon2', () => {
   const actual = jest.requireActual<typeof import('argon2')>('argon2');
   return {
@@ -17,6 +17,10 @@ jest.mock('argon2', () => {
       } finally {
         mockArgon2Probe.inFlight--;
       }
+    },
+    verify: (...args: Parameters<typeof actual.verify>) => {
+      mockArgon2Probe.verified.push(args[0]);
+      return actual.verify(...args);
     },
   };
 });
@@ -72,6 +76,19 @@ describe('PasswordService', () => {
     expect(await service.verify(hash, 'a long enough password')).toBe(true);
     expect(await service.verify(hash, 'a long enough passwore')).toBe(false);
     expect(await service.verify(null, 'not-a-real-password-0000')).toBe(false);
+  });
+
+  it('costs an unknown user the same as a wrong password: one verification of an argon2id hash with the same parameters', async () => {
+    const hash = await service.hash('a long enough password');
+    await service.verify(null, 'warm the dummy hash up');
+    mockArgon2Probe.verified = [];
+    expect(await service.verify(hash, 'the wrong password')).toBe(false);
+    expect(await service.verify(undefined, 'the wrong password')).toBe(false);
+    const [known, unknown] = mockArgon2Probe.verified;
+    expect(mockArgon2Probe.verified).toHaveLength(2);
+    const parameters = (h: string) => h.split('$').slice(0, 4).join('$');
+    expect(parameters(unknown)).toBe(parameters(known));
+    expect(parameters(known)).toBe('$argon2id$v=19$m=19456,t=2,p=1');
   });
 
   it(`runs at most ${MAX_CONCURRENT_HASHES} hashes at once when 6 are asked for together`, async () => {
