@@ -9,7 +9,7 @@ import { isoTimestamp } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
-import { alignCouncil, partnershipTop } from './alignment';
+import { CouncilRanking, alignCouncil, partnershipTop } from './alignment';
 import {
   AlignmentDto,
   CreatePartnershipDto,
@@ -127,31 +127,23 @@ export class PartnershipsService {
          FROM workstreams WHERE partnership_id = $1`,
       [id],
     );
-    const members = await this.txHost.tx.query<{ councilId: string; councilName: string }[]>(
-      `SELECT m.council_id AS "councilId", c.name AS "councilName"
+    // Each current member with its own ranking of the partnership's workstreams.
+    const members = await this.txHost.tx.query<CouncilRanking[]>(
+      `SELECT m.council_id AS "councilId", c.name AS "councilName",
+              coalesce((SELECT json_agg(json_build_object('workstreamId', p.workstream_id,
+                                                          'rank', p.priority_rank))
+                          FROM workstream_participants p JOIN workstreams w ON w.id = p.workstream_id
+                         WHERE w.partnership_id = $1 AND p.council_id = m.council_id
+                           AND p.priority_rank IS NOT NULL), '[]') AS ranks
          FROM partnership_members m JOIN councils c ON c.id = m.council_id
         WHERE m.partnership_id = $1 AND m.left_on IS NULL ORDER BY c.name, c.id`,
-      [id],
-    );
-    const ranks = await this.txHost.tx.query<
-      { councilId: string; workstreamId: string; rank: number }[]
-    >(
-      `SELECT p.council_id AS "councilId", p.workstream_id AS "workstreamId", p.priority_rank AS rank
-         FROM workstream_participants p JOIN workstreams w ON w.id = p.workstream_id
-        WHERE w.partnership_id = $1 AND p.priority_rank IS NOT NULL`,
       [id],
     );
     return {
       partnershipId: id,
       top,
       partnershipPriorities: partnershipTop(workstreams, top),
-      councils: members.map((member) =>
-        alignCouncil(
-          workstreams,
-          { ...member, ranks: ranks.filter((r) => r.councilId === member.councilId) },
-          top,
-        ),
-      ),
+      councils: members.map((member) => alignCouncil(workstreams, member, top)),
     };
   }
 
