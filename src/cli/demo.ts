@@ -6,7 +6,6 @@
  */
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../app.setup';
-import { InsertUser } from './operator';
 import { AppConfig } from '../config/configuration';
 import {
   DECATS,
@@ -17,6 +16,7 @@ import {
   INVERCLYDE_PRIORITIES,
   LEEDS,
 } from './demo-data';
+import { InsertUser } from './operator';
 
 type Body = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PATCH';

@@ -14,6 +14,9 @@ export interface SqlCondition {
 
 type Conditions = Record<string, unknown>;
 
+const isList = (value: unknown): value is { $in: unknown[] } =>
+  typeof value === 'object' && value !== null && '$in' in value;
+
 function conditionSql(
   conditions: Conditions,
   columns: Record<string, string>,
@@ -23,8 +26,8 @@ function conditionSql(
     const column = columns[field];
     if (!column) throw new Error(`No column mapped for the policy field "${field}"`);
     if (value === null) return `${column} IS NULL`;
-    if (typeof value === 'object' && value !== null && '$in' in value) {
-      params.push((value as { $in: unknown[] }).$in);
+    if (isList(value)) {
+      params.push(value.$in);
       return `${column} = ANY($${params.length})`;
     }
     if (typeof value === 'object' && value !== null && '$ne' in value) {
@@ -48,20 +51,11 @@ export function accessCondition(
   columns: Record<string, string>,
   firstParam = 1,
 ): SqlCondition | null {
-  // A list returns whole records, so only rules that grant every field decide its rows; a
-  // field-level rule (such as partners reading a lead officer's name) does not.
-  const whole = createMongoAbility<AppAbility>(ability.rules.filter((rule) => !rule.fields));
-  const query = rulesToQuery(whole, action, subject, (rule) =>
-    rule.inverted ? { $not: rule.conditions } : rule.conditions,
-  );
-  if (query === null) return null;
+  const arms = accessArms(ability, action, subject, columns);
+  if (!arms) return null;
   const params: unknown[] = new Array<unknown>(firstParam - 1);
-  const q = query as { $or?: Conditions[]; $and?: { $not: Conditions }[] };
-  const allowed = q.$or
-    ? `(${q.$or.map((c) => conditionSql(c, columns, params)).join(' OR ')})`
-    : 'TRUE';
-  const denied = (q.$and ?? []).map((c) => `NOT ${conditionSql(c.$not, columns, params)}`);
-  return { sql: [allowed, ...denied].join(' AND '), params: params.slice(firstParam - 1) };
+  const sql = `(${arms.map((arm) => arm.sql(params)).join(' OR ')})`;
+  return { sql, params: params.slice(firstParam - 1) };
 }
 
 /**
@@ -88,32 +82,25 @@ export function accessArms(
   subject: SubjectName,
   columns: Record<string, string>,
 ): AccessArm[] | null {
+  // A list returns whole records, so only rules that grant every field decide its rows; a
+  // field-level rule (such as partners reading a lead officer's name) does not.
   const whole = createMongoAbility<AppAbility>(ability.rules.filter((rule) => !rule.fields));
   const query = rulesToQuery(whole, action, subject, (rule) =>
     rule.inverted ? { $not: rule.conditions } : rule.conditions,
   );
   if (query === null) return null;
   const q = query as { $or?: Conditions[]; $and?: { $not: Conditions }[] };
-  const denied = (params: unknown[]) =>
-    (q.$and ?? []).map((c) => ` AND NOT ${conditionSql(c.$not, columns, params)}`).join('');
+  const render = (conditions: Conditions) => (params: unknown[]) =>
+    [conditionSql(conditions, columns, params)]
+      .concat((q.$and ?? []).map((c) => `NOT ${conditionSql(c.$not, columns, params)}`))
+      .join(' AND ');
   return (q.$or ?? [{}]).map((conditions): AccessArm => {
-    const arm: AccessArm = {
-      sql: (params) => conditionSql(conditions, columns, params) + denied(params),
-    };
-    const listed = Object.entries(conditions).filter(
-      ([, value]) => typeof value === 'object' && value !== null && '$in' in value,
-    );
-    if (listed.length !== 1) return arm;
-    const [field, value] = listed[0];
+    const listed = Object.entries(conditions).filter(([, value]) => isList(value));
+    if (listed.length !== 1) return { sql: render(conditions) };
+    const [field, value] = listed[0] as [string, { $in: unknown[] }];
     const others = Object.fromEntries(Object.entries(conditions).filter(([f]) => f !== field));
     const column = columns[field];
     if (!column) throw new Error(`No column mapped for the policy field "${field}"`);
-    const ids = (value as { $in: unknown[] }).$in;
-    arm.each = {
-      column,
-      ids,
-      rest: (params) => conditionSql(others, columns, params) + denied(params),
-    };
-    return arm;
+    return { sql: render(conditions), each: { column, ids: value.$in, rest: render(others) } };
   });
 }
