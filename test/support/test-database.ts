@@ -40,11 +40,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     ownerUrl: withDatabase(env.ownerUrl, name),
     appUrl: withDatabase(env.appUrl, name),
-    drop: () =>
-      withClient(env.ownerUrl, (client) =>
-        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-      ).then(() => undefined),
+    drop: () => dropDatabase(env.ownerUrl, name),
   };
+}
+
+/**
+ * A backend of the application role can outlive the pool that closed it by a moment, and the
+ * owner (not a superuser) may not terminate it, so `WITH (FORCE)` then fails: wait and retry.
+ */
+async function dropDatabase(ownerUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withClient(ownerUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+      );
+      return;
+    } catch (error) {
+      const lingering = /permission denied to terminate process/.test(String(error));
+      if (!lingering || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 /**
