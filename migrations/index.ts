@@ -14,6 +14,8 @@ import { WorkstreamIntegrity1763920000000 } from './1763920000000-workstream-int
 import { PlatformAccessAudit1763930000000 } from './1763930000000-platform-access-audit';
 import { LeadOfficersOnce1763940000000 } from './1763940000000-lead-officers-once';
 import { WorkstreamsReadSettingsOnce1763950000000 } from './1763950000000-workstreams-read-settings-once';
+import { EmailNormalised1763960000000 } from './1763960000000-email-normalised';
+import { ProvenSettings1763970000000 } from './1763970000000-proven-settings';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -28,4 +30,6 @@ export const MIGRATIONS = [
   PlatformAccessAudit1763930000000,
   LeadOfficersOnce1763940000000,
   WorkstreamsReadSettingsOnce1763950000000,
+  EmailNormalised1763960000000,
+  ProvenSettings1763970000000,
 ];

@@ -5,6 +5,7 @@ import type { DestinationStream } from 'pino';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { SignInDatabaseModule } from './database/sign-in-database';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CouncilsModule } from './councils/councils.module';
@@ -18,6 +19,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** The application role's connection: every request is served through it. */
   appUrl: string;
+  /** The sign-in role's connection: credentials and tokens only. */
+  authUrl: string;
   /** Extra modules (tests mount probes here). */
   imports?: ModuleMetadata['imports'];
   /** Where log lines go (default: standard output); tests read them here. */
@@ -29,6 +32,7 @@ export class AppModule {
   static forRoot({
     config,
     appUrl,
+    authUrl,
     imports = [],
     logDestination,
   }: AppModuleOptions): DynamicModule {
@@ -63,7 +67,8 @@ export class AppModule {
           retryAttempts: 2,
           retryDelay: 1000,
         }),
-        TenancyModule,
+        SignInDatabaseModule.forRoot(authUrl, config),
+        TenancyModule.forRoot(config.jwtSecret),
         HealthModule,
         AuthModule,
         CouncilsModule,

@@ -1,4 +1,5 @@
 import * as argon2 from 'argon2';
+import { ARGON2_OPTIONS } from '../src/users/password.service';
 import { seedDemo } from '../src/cli/demo';
 import { insertActiveUser } from '../src/cli/operator';
 import {
@@ -31,10 +32,10 @@ describe('demo data (npm run cli -- seed-demo)', () => {
 
   it('loads the councils, partnerships and workstreams of the seeds through the API, once', async () => {
     // The operator CLI's own way of writing users (through UsersService, as the operator).
-    const insertUser = insertActiveUser(await argon2.hash(PASSWORD, { type: argon2.argon2id }));
-    const config = { ...testConfig(), loginThrottleIpLimit: 100000 };
+    const insertUser = insertActiveUser(await argon2.hash(PASSWORD, ARGON2_OPTIONS));
+    const config = testConfig();
     const lines: string[] = [];
-    await seedDemo(config, db.appUrl, PASSWORD, insertUser, (line) => lines.push(line));
+    await seedDemo(config, db, PASSWORD, insertUser, (line) => lines.push(line));
     expect(lines).toEqual([
       expect.stringMatching(/^Demo data loaded: 15 councils, 4 partnerships, 19 workstreams/),
     ]);
@@ -54,7 +55,7 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     await expect(
       seedDemo(
         config,
-        db.appUrl,
+        db,
         PASSWORD,
         () => Promise.resolve(),
         () => undefined,

@@ -1,7 +1,6 @@
 import { Client } from 'pg';
-import { beginStatement } from '../src/tenancy/tenant-transaction.adapter';
 import { TestApp } from './support/test-app';
-import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
+import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
 import { SignedIn, World, call, partnership, workstream } from './support/world';
 
 const GLASGOW = 'S12000049';
@@ -91,14 +90,12 @@ describe('hardening', () => {
       const client = new Client({ connectionString: t.db.appUrl });
       await client.connect();
       try {
-        await client.query(
-          beginStatement({
-            userId: adminRenfrewshire.id,
-            councilId: renfrewshire,
-            role: 'council_admin',
-            requestId: 'shadow',
-          }),
-        );
+        await beginAs(client, {
+          userId: adminRenfrewshire.id,
+          councilId: renfrewshire,
+          role: 'council_admin',
+          requestId: 'shadow',
+        });
         await client.query(
           `CREATE TEMP TABLE partnership_members (partnership_id uuid, council_id uuid, role text, left_on date)`,
         );

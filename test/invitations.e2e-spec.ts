@@ -1,6 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
+import { Outbox, codeIn } from './support/outbox';
 import { TestApp, createTestApp } from './support/test-app';
 import { SignedIn, World, bearer } from './support/world';
 
@@ -10,22 +9,7 @@ describe('invitations and password resets', () => {
   let councilA: string;
   let adminA: SignedIn;
 
-  const outbox = () => join(t.config.dataDir, 'outbox');
-  const mails = () => {
-    try {
-      return readdirSync(outbox())
-        .sort()
-        .map((f) => readFileSync(join(outbox(), f), 'utf8'));
-    } catch {
-      return [];
-    }
-  };
-  const codeIn = (mail: string) => {
-    const body = mail.replace(/=\r?\n/g, '');
-    const match = /\n\n([A-Za-z0-9_-]{43})\n/.exec(body);
-    if (!match) throw new Error(`no code in mail:\n${mail}`);
-    return match[1];
-  };
+  const mails = () => new Outbox(t).mails();
 
   beforeAll(async () => {
     world = await World.start();
@@ -94,13 +78,13 @@ describe('invitations and password resets', () => {
       .post('/api/v1/auth/password-reset')
       .send({ email: 'nobody@nowhere.test' });
     expect(unknown.status).toBe(202);
-    expect(mails()).toHaveLength(before);
+    expect(await new Outbox(t).waitFor(before + 1)).toHaveLength(before);
 
     const asked = await request(t.http)
       .post('/api/v1/auth/password-reset')
       .send({ email: me.email });
     expect(asked.status).toBe(202);
-    const code = codeIn(mails().pop()!);
+    const code = codeIn((await new Outbox(t).waitFor(before + 1)).pop()!);
     const confirm = await request(t.http)
       .post('/api/v1/auth/password-reset/confirm')
       .send({ token: code, password: 'my fresh reset passphrase' });
@@ -130,14 +114,9 @@ describe('what reaches the log', () => {
         .set(bearer(world.admin))
         .send({ email: 'logged@inverclyde.test', name: 'L', role: 'officer', councilId: council })
         .expect(201);
-      const outbox = join(t.config.dataDir, 'outbox');
-      const lastCode = () => {
-        const mail = readdirSync(outbox)
-          .sort()
-          .map((f) => readFileSync(join(outbox, f), 'utf8'));
-        return /\n\n([A-Za-z0-9_-]{43})\n/.exec(mail[mail.length - 1].replace(/=\r?\n/g, ''))![1];
-      };
-      const invitation = lastCode();
+      const outbox = new Outbox(t);
+      const lastCode = async (count: number) => codeIn((await outbox.waitFor(count)).pop()!);
+      const invitation = await lastCode(1);
       await request(t.http)
         .post('/api/v1/auth/accept-invitation')
         .send({ token: invitation, password })
@@ -155,7 +134,7 @@ describe('what reaches the log', () => {
         .post('/api/v1/auth/password-reset')
         .send({ email: 'logged@inverclyde.test' })
         .expect(202);
-      const reset = lastCode();
+      const reset = await lastCode(2);
       await request(t.http)
         .post('/api/v1/auth/password-reset/confirm')
         .send({ token: reset, password: 'another passphrase for the log' })

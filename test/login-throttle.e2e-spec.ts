@@ -23,9 +23,9 @@ describe('login throttling counts live in PostgreSQL', () => {
   /** Runs SQL as the owner role (the application role may not read the table). */
   const asOwner = <T>(sql: string, params: unknown[] = []) =>
     withClient(db.ownerUrl, async (client) => (await client.query(sql, params)).rows as T[]);
-  /** One hit, as the application role calls it. */
+  /** One hit, as the sign-in role calls it. */
   const hit = (key: string, limit: number, ttlMs: number, blockMs: number) =>
-    withClient(db.appUrl, async (client) => {
+    withClient(db.authUrl, async (client) => {
       const res = await client.query<Hit>('SELECT * FROM login_throttle_hit($1, $2, $3, $4, $5)', [
         sha256(key),
         'test',
@@ -78,10 +78,13 @@ describe('login throttling counts live in PostgreSQL', () => {
       `SELECT key, throttler, hits, coalesce(blocked_until > now(), false) AS blocked, row_to_json(t)::text AS row
          FROM login_throttle t ORDER BY throttler, hits`,
     );
+    // Per account (limit 50), per address (1000) and per (account, address) pair (10).
     expect(rows.map((r) => [r.throttler, r.hits, r.blocked])).toEqual([
-      ['account', 1, false],
-      ['account', 12, true],
-      ['ip', 13, false],
+      ['sign_in_account', 1, false],
+      ['sign_in_account', 12, false],
+      ['sign_in_address', 13, false],
+      ['sign_in_pair', 1, false],
+      ['sign_in_pair', 12, true],
     ]);
     for (const row of rows) {
       expect(row.key).toMatch(/^[0-9a-f]{64}$/);
@@ -92,6 +95,9 @@ describe('login throttling counts live in PostgreSQL', () => {
     ).rejects.toThrow(/permission denied/);
     await expect(
       withClient(db.appUrl, (client) => client.query('SELECT login_throttle_sweep()')),
+    ).rejects.toThrow(/permission denied/);
+    await expect(
+      withClient(db.authUrl, (client) => client.query('SELECT * FROM login_throttle')),
     ).rejects.toThrow(/permission denied/);
   });
 
@@ -116,7 +122,7 @@ describe('login throttling counts live in PostgreSQL', () => {
   });
 
   it('counts parallel hits exactly once each (one atomic upsert)', async () => {
-    const pool = new Pool({ connectionString: db.appUrl, max: 10 });
+    const pool = new Pool({ connectionString: db.authUrl, max: 10 });
     try {
       const results = await Promise.all(
         Array.from({ length: 40 }, () =>

@@ -3,7 +3,7 @@ import { AbilityFactory } from '../src/tenancy/ability.factory';
 import { WorkstreamQueryDto } from '../src/workstreams/dto/workstream.dto';
 import { workstreamListQuery } from '../src/workstreams/workstream-list.query';
 import { TestApp } from './support/test-app';
-import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
+import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
 import { SignedIn, World, call, partnership, workstream } from './support/world';
 
 const GLASGOW = 'S12000049';
@@ -514,9 +514,8 @@ async function generate(
   const client = new Client({ connectionString: ownerUrl });
   await client.connect();
   try {
-    await client.query('BEGIN');
     // Row-level security is forced on the owner too.
-    await client.query(`SELECT set_config('app.role', 'platform_admin', true)`);
+    await beginAs(client, PLATFORM_ADMIN_SETTINGS);
     const partnerships = await client.query<{ id: string; n: number }>(
       `INSERT INTO partnerships (name, kind)
        SELECT 'Generated partnership ' || n, 'other' FROM generate_series(1, $1::int) n

@@ -1,7 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiBearerAuth,
   ApiOkResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
@@ -23,18 +25,22 @@ export class AuthController {
     private readonly invitations: InvitationsService,
   ) {}
 
+  /** Failed attempts are limited per account and address, per address and per account. */
   @Post('login')
   @Public()
   @HttpCode(200)
-  @UseGuards(LoginThrottlerGuard)
   @ApiOkResponse({ type: TokensDto })
   @ApiUnauthorizedResponse({ type: ProblemDto })
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
-    description: 'Too many attempts; see Retry-After',
+    description: 'Too many failed attempts; see Retry-After',
   })
-  login(@Body() body: LoginDto): Promise<TokensDto> {
-    return this.auth.login(body.email, body.password);
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description: 'Too many passwords being checked at once; see Retry-After',
+  })
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<TokensDto> {
+    return this.auth.login(body.email, body.password, address);
   }
 
   @Post('refresh')
@@ -58,24 +64,34 @@ export class AuthController {
   @Post('accept-invitation')
   @Public()
   @HttpCode(204)
+  @UseGuards(LoginThrottlerGuard)
+  @SkipThrottle({ account: true })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Unknown, used or expired code' })
   acceptInvitation(@Body() body: SetPasswordDto): Promise<void> {
     return this.invitations.setPassword('invitation', body.token, body.password);
   }
 
-  /** Mails a one-time reset code when the email belongs to a user; answers 202 either way. */
+  /**
+   * Mails a one-time reset code to the stored address when the email belongs to an active
+   * user; answers 202 at once either way, and issues the code after answering.
+   */
   @Post('password-reset')
   @Public()
   @HttpCode(202)
   @UseGuards(LoginThrottlerGuard)
-  requestReset(@Body() body: ResetRequestDto): Promise<void> {
-    return this.invitations.requestReset(body.email);
+  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
+  requestReset(@Body() body: ResetRequestDto): void {
+    this.invitations.requestReset(body.email);
   }
 
   /** Sets a new password with the reset code; every session of the user ends. */
   @Post('password-reset/confirm')
   @Public()
   @HttpCode(204)
+  @UseGuards(LoginThrottlerGuard)
+  @SkipThrottle({ account: true })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
   @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Unknown, used or expired code' })
   confirmReset(@Body() body: SetPasswordDto): Promise<void> {
     return this.invitations.setPassword('password_reset', body.token, body.password);

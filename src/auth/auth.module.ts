@@ -4,8 +4,9 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConfigService } from '@nestjs/config';
-import { DataSource } from 'typeorm';
+import { normalizeEmail } from '../common/email';
 import { AppConfig } from '../config/configuration';
+import { SignInDatabase } from '../database/sign-in-database';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { PoliciesGuard } from '../tenancy/policies.guard';
 import { CouncilsModule } from '../councils/councils.module';
@@ -17,12 +18,18 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { PgThrottlerStorage } from './pg-throttler.storage';
 
-/** Sign-in attempts are counted per IP and per account (the email tried). */
-const byIp = (req: Record<string, unknown>) => String(req.ip);
+/**
+ * The routes that take a one-time code or send one (password resets, invitations) count every
+ * request per client address, and a reset also per account: the email in its normalised
+ * form, the same one the lookup uses. Sign-in counts failures itself (AuthService.login).
+ */
+const byAddress = (req: Record<string, unknown>) => String(req.ip);
 const byAccount = (req: Record<string, unknown>) => {
   const email = (req.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? `account:${email.toLowerCase()}` : byIp(req);
+  return typeof email === 'string' ? `account:${normalizeEmail(email)}` : byAddress(req);
 };
+/** Reset requests per account per window: each one sends a mail. */
+export const RESET_ACCOUNT_LIMIT = 5;
 
 @Module({
   imports: [
@@ -38,20 +45,19 @@ const byAccount = (req: Record<string, unknown>) => {
     }),
     // Counts live in PostgreSQL, shared by every process behind the load balancer.
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService, DataSource],
-      useFactory: (config: ConfigService<AppConfig, true>, dataSource: DataSource) => {
-        const limit = config.get('loginThrottleLimit', { infer: true });
+      inject: [ConfigService, SignInDatabase],
+      useFactory: (config: ConfigService<AppConfig, true>, signIn: SignInDatabase) => {
         const ttl = config.get('loginThrottleTtlSeconds', { infer: true }) * 1000;
         return {
-          storage: new PgThrottlerStorage(dataSource),
+          storage: new PgThrottlerStorage(signIn),
           throttlers: [
             {
-              name: 'ip',
-              limit: config.get('loginThrottleIpLimit', { infer: true }),
+              name: 'address',
+              limit: config.get('codeThrottleLimit', { infer: true }),
               ttl,
-              getTracker: byIp,
+              getTracker: byAddress,
             },
-            { name: 'account', limit, ttl, getTracker: byAccount },
+            { name: 'account', limit: RESET_ACCOUNT_LIMIT, ttl, getTracker: byAccount },
           ],
         };
       },

@@ -5,8 +5,8 @@ import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/configuration';
+import { SignInDatabase } from '../database/sign-in-database';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { Actor, Role } from '../tenancy/actor';
 import { RequestContext } from '../tenancy/request-context';
@@ -22,13 +22,12 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   exp?: number;
+  iat?: number;
 }
 
-/**
- * Verifies the access token (HS256 only, issuer, audience, a required `exp`) and resolves the
- * caller afresh from the database, so a disabled user, a suspended council or a revoked
- * session is refused on the next request rather than at expiry.
- */
+/** Clocks of the processes of one deployment may differ by this much. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /**
  * The signing secret as a KeyObject, made once: given a string, jsonwebtoken first tries (and
  * fails) to read it as a public key on every verification, which cost about a tenth of a
@@ -38,11 +37,19 @@ function secretKey(secret: string): Buffer {
   return createSecretKey(Buffer.from(secret, 'utf8')) as unknown as Buffer;
 }
 
+/**
+ * Verifies the access token (HS256 only, issuer, audience, a required `exp` no further from
+ * its `iat` than the configured lifetime) and resolves the caller afresh from the database,
+ * so a disabled user, a suspended council or a revoked session is refused on the next request
+ * rather than at expiry.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
+  private readonly ttlSeconds: number;
+
   constructor(
     config: ConfigService<AppConfig, true>,
-    private readonly dataSource: DataSource,
+    private readonly signIn: SignInDatabase,
     private readonly abilities: AbilityFactory,
     private readonly cls: ClsService<RequestContext>,
   ) {
@@ -54,15 +61,24 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       audience: config.get('jwtAudience', { infer: true }),
       ignoreExpiration: false,
     });
+    this.ttlSeconds = config.get('accessTokenTtlSeconds', { infer: true });
+  }
+
+  /** A token made with the real key but living longer than this service issues is refused. */
+  private lifetimeIsValid(claims: AccessTokenClaims): boolean {
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number' || typeof iat !== 'number') return false;
+    const now = Date.now() / 1000;
+    return iat <= now + CLOCK_SKEW_SECONDS && exp - iat <= this.ttlSeconds + CLOCK_SKEW_SECONDS;
   }
 
   async validate(claims: AccessTokenClaims): Promise<Actor> {
-    if (typeof claims.exp !== 'number' || !isUuid(claims.sub ?? '') || !isUuid(claims.sid ?? '')) {
+    if (!this.lifetimeIsValid(claims) || !isUuid(claims.sub ?? '') || !isUuid(claims.sid ?? '')) {
       throw new UnauthorizedException('The access token is not valid');
     }
-    // SECURITY DEFINER functions: one round trip, before the request's transaction opens. The
-    // council's current partnerships feed the ability (and so the lists' SQL conditions).
-    const rows: ActorRow[] = await this.dataSource.query(
+    // The sign-in role's functions: one round trip, before the request's transaction opens.
+    // The council's current partnerships feed the ability (and so the lists' SQL conditions).
+    const rows = await this.signIn.query<ActorRow>(
       `SELECT a.user_id, a.council_id, a.role, council_partnership_ids(a.council_id) AS partnership_ids
          FROM auth_actor($1, $2) a`,
       [claims.sub, claims.sid],

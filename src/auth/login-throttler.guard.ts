@@ -1,16 +1,18 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
-import type { FastifyReply } from 'fastify';
+import { RetryLater } from '../common/retry-later';
 
-/** Sign-in throttling (per IP and per account) answering 429 with a plain `Retry-After`. */
+/**
+ * Throttling of the routes that take or send a one-time code (per address, and a reset per
+ * account), answering 429 with `Retry-After` and when to try again in words.
+ */
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
+  // eslint-disable-next-line @typescript-eslint/require-await
   protected override async throwThrottlingException(
-    context: ExecutionContext,
+    _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    void reply.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
-    return super.throwThrottlingException(context, detail);
+    throw new RetryLater(429, detail.timeToBlockExpire, 'Too many requests from here');
   }
 }

@@ -4,6 +4,7 @@
  * Fastify's `inject`), so every rule, row-level security policy and audit entry applies as it
  * would to a client. Only the users are written directly, active, with the given password.
  */
+import { ServiceUrls } from '../database/database-urls';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../app.setup';
 import { AppConfig } from '../config/configuration';
@@ -53,12 +54,12 @@ class DemoClient {
 
 export async function seedDemo(
   config: AppConfig,
-  appUrl: string,
+  urls: ServiceUrls,
   password: string,
   insertUser: InsertUser,
   log: (line: string) => void,
 ): Promise<void> {
-  const app = await createApp({ config: { ...config, logLevel: 'silent' }, appUrl });
+  const app = await createApp({ config: { ...config, logLevel: 'silent' }, ...urls });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   try {

@@ -19,8 +19,10 @@ import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/configuration';
 import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
+import { ServiceUrls } from '../database/database-urls';
 import { Readable } from 'node:stream';
-import { PasswordService, passwordProblem } from '../users/password.service';
+import { passwordProblem } from '../users/password-policy';
+import { PasswordService } from '../users/password.service';
 import { seedDemo } from './demo';
 import { insertActiveUser, withApplication } from './operator';
 
@@ -96,7 +98,7 @@ async function checkedPasswordHash(
   input: Readable,
 ): Promise<{ password: string; hash: string }> {
   const password = await readPassword(env, input);
-  const problem = passwordProblem(password);
+  const problem = await passwordProblem(password);
   if (problem) throw new Error(problem);
   return { password, hash: await new PasswordService().hash(password) };
 }
@@ -115,18 +117,16 @@ async function createUser(context: CliContext, args: string[], role?: string): P
   }
   const councilGss = role === 'platform_admin' ? undefined : option(args, 'council');
   const { hash } = await checkedPasswordHash(context.env, context.input);
-  await withApplication(context.config, context.appUrl, (app) =>
+  await withApplication(context.config, context.urls, (app) =>
     insertActiveUser(hash)(app, { email, name, role, councilGss }),
   );
   context.log(`Created ${role} ${email}`);
 }
 
 async function demo(context: CliContext): Promise<void> {
-  const { config, appUrl } = context;
+  const { config, urls } = context;
   const { password, hash } = await checkedPasswordHash(context.env, context.input);
-  // Every demo user signs in once, from this process: lift the per-address sign-in limit.
-  const demoConfig = { ...config, loginThrottleIpLimit: 100000 };
-  await seedDemo(demoConfig, appUrl, password, insertActiveUser(hash), context.log);
+  await seedDemo(config, urls, password, insertActiveUser(hash), context.log);
 }
 
 const COMMANDS = [
@@ -139,7 +139,7 @@ const COMMANDS = [
 
 interface CliContext {
   config: AppConfig;
-  appUrl: string;
+  urls: ServiceUrls;
   env: Env;
   input: Readable;
   log: (line: string) => void;
@@ -161,7 +161,7 @@ export async function runCli(
   }
   const config = loadConfig(env);
   const database = await prepareDatabase(config, log);
-  const context: CliContext = { config, appUrl: database.appUrl, env, input, log };
+  const context: CliContext = { config, urls: database, env, input, log };
   try {
     if (command === 'migration:generate') await generate(database.ownerUrl, args[0] ?? '', log);
     else if (command === 'create-platform-admin') await createUser(context, args, 'platform_admin');

@@ -17,6 +17,7 @@ import { CLS_ID, ClsService } from 'nestjs-cls';
 import { AppModule } from '../app.module';
 import { fieldErrors } from '../common/problem';
 import { AppConfig } from '../config/configuration';
+import { ServiceUrls } from '../database/database-urls';
 import { CouncilsService } from '../councils/councils.service';
 import { AbilityFactory } from '../tenancy/ability.factory';
 import { Actor } from '../tenancy/actor';
@@ -58,11 +59,11 @@ export async function asOperator<T>(
 /** Boots the application without HTTP, runs `work` with it, and closes it. */
 export async function withApplication<T>(
   config: AppConfig,
-  appUrl: string,
+  urls: ServiceUrls,
   work: (app: INestApplicationContext) => Promise<T>,
 ): Promise<T> {
   // abortOnError off: a failure to boot reaches the CLI's one-line error, not a silent exit.
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, appUrl }), {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, ...urls }), {
     logger: ['error'],
     abortOnError: false,
   });

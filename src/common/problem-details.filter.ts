@@ -95,6 +95,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
     }
     if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
+    if (typeof problem.retryAfter === 'number')
+      void reply.header('Retry-After', problem.retryAfter);
     void reply
       .status(problem.status)
       .header('content-type', 'application/problem+json')

@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Application-role connection (serves requests). Unset: derived from the owner URL. */
   databaseAppUrl?: string;
   databaseAppPassword?: string;
+  /** Sign-in role connection (credentials and tokens). Unset: derived from the owner URL. */
+  databaseAuthUrl?: string;
   databasePoolSize: number;
   statementTimeoutMs: number;
   dataDir: string;
@@ -47,9 +49,15 @@ export interface AppConfig {
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
+  /** Failed sign-ins of one account from one address, per window. */
   loginThrottleLimit: number;
   loginThrottleTtlSeconds: number;
+  /** Failed sign-ins from one address, per window (a council office may share one). */
   loginThrottleIpLimit: number;
+  /** Failed sign-ins of one account from all addresses, per window. */
+  loginThrottleAccountLimit: number;
+  /** Requests per address per window to the routes that take or send a one-time code. */
+  codeThrottleLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +175,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
     databaseAppUrl: postgresUrl(env, 'DATABASE_APP_URL'),
     databaseAppPassword: env.DATABASE_APP_PASSWORD || undefined,
+    databaseAuthUrl: postgresUrl(env, 'DATABASE_AUTH_URL'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
     dataDir,
@@ -185,6 +194,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,
     loginThrottleLimit: integer(env, 'LOGIN_THROTTLE_LIMIT', 10, 1, 10000),
     loginThrottleTtlSeconds: integer(env, 'LOGIN_THROTTLE_TTL_SECONDS', 900, 1, 86400),
-    loginThrottleIpLimit: integer(env, 'LOGIN_THROTTLE_IP_LIMIT', 100, 1, 100000),
+    loginThrottleIpLimit: integer(env, 'LOGIN_THROTTLE_IP_LIMIT', 1000, 1, 100000),
+    loginThrottleAccountLimit: integer(env, 'LOGIN_THROTTLE_ACCOUNT_LIMIT', 50, 1, 100000),
+    codeThrottleLimit: integer(env, 'CODE_THROTTLE_LIMIT', 100, 1, 100000),
   };
 }

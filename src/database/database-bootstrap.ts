@@ -7,11 +7,13 @@ import { AppConfig } from '../config/configuration';
 import { dataSourceOptions } from './data-source';
 import {
   DatabaseUrls,
-  assertAppRoleIsBound,
+  ServiceUrls,
+  assertRoleIsBound,
   embeddedOwnerUrl,
-  ensureAppRole,
+  ensureServiceRoles,
   withClient,
 } from './database-urls';
+import { SettingsProver } from './settings-proof';
 import { EmbeddedPostgresServer } from './embedded-postgres';
 
 export interface PreparedDatabase extends DatabaseUrls {
@@ -32,25 +34,29 @@ export async function prepareDatabase(
     ownerUrl = await embeddedOwnerUrl(embedded);
   }
   try {
-    const appUrl = await migrate(config, ownerUrl, log);
-    await assertAppRoleIsBound(appUrl);
-    return { ownerUrl, appUrl, embedded };
+    const urls = await migrate(config, ownerUrl, log);
+    await assertRoleIsBound(urls.appUrl, 'DATABASE_APP_URL');
+    await assertRoleIsBound(urls.authUrl, 'DATABASE_AUTH_URL');
+    return { ownerUrl, ...urls, embedded };
   } catch (error) {
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
 }
 
-/** Ensures the application role and runs pending migrations; answers the app role's URL. */
+/**
+ * Ensures the service roles, runs pending migrations and installs the key that proves request
+ * settings; answers the service roles' URLs.
+ */
 export async function migrate(
   config: AppConfig,
   ownerUrl: string,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<ServiceUrls> {
   return withClient(ownerUrl, async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      const appUrl = await ensureAppRole(config, ownerUrl);
+      const urls = await ensureServiceRoles(config, ownerUrl);
       const dataSource = new DataSource(
         dataSourceOptions(ownerUrl, { ...config, databasePoolSize: 1 }, 'jwh-migrate'),
       );
@@ -62,9 +68,27 @@ export async function migrate(
       } finally {
         await dataSource.destroy();
       }
-      return appUrl;
+      await installSettingsKey(ownerUrl, config.jwtSecret);
+      return urls;
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   });
+}
+
+/**
+ * Gives the database the key that proves request settings (src/database/settings-proof.ts),
+ * as the owner: the roles that serve requests can never read it. Every process of a
+ * deployment derives the same key from the same secret; a new secret adds its own row.
+ */
+export async function installSettingsKey(ownerUrl: string, secret: string): Promise<void> {
+  const prover = new SettingsProver(secret);
+  const { innerPad, outerPad } = prover.pads();
+  await withClient(ownerUrl, (client) =>
+    client.query(
+      `INSERT INTO app_session_keys (id, inner_pad, outer_pad) VALUES ($1, $2, $3)
+       ON CONFLICT (id) DO NOTHING`,
+      [prover.keyId, innerPad, outerPad],
+    ),
+  );
 }

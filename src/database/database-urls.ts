@@ -1,11 +1,13 @@
 /**
- * Two roles serve the database (DESIGN.md, "How access is enforced", layer 3):
+ * Three roles serve the database (README, "Database roles"):
  * - the owner role, from `DATABASE_URL`, owns every table and runs the migrations;
  * - the application role `jwh_app`, which owns nothing and has no BYPASSRLS, serves every
- *   request, so row-level security always applies to it.
- * With the embedded default, both are created here. With an external server, give the
- * application role's connection in `DATABASE_APP_URL` (its user must be `jwh_app` or a member
- * of it), or let the owner create `jwh_app` (it then needs CREATEROLE).
+ *   request, so row-level security always applies to it;
+ * - the sign-in role `jwh_auth`, which reads no table and may only execute the functions that
+ *   check credentials and issue, rotate and revoke tokens.
+ * With the embedded default, all are created here. With an external server, give the
+ * connections in `DATABASE_APP_URL` and `DATABASE_AUTH_URL` (their users must be the role or
+ * a member of it), or let the owner create the roles (it then needs CREATEROLE).
  */
 import { createHmac } from 'node:crypto';
 import { Client, escapeLiteral } from 'pg';
@@ -13,12 +15,19 @@ import { AppConfig } from '../config/configuration';
 import { EmbeddedPostgresServer } from './embedded-postgres';
 
 export const APP_ROLE = 'jwh_app';
+/** The sign-in role: executes the credential and token functions, reads no table. */
+export const AUTH_ROLE = 'jwh_auth';
 const OWNER_ROLE = 'jwh_owner';
 const EMBEDDED_DATABASE = 'jwh';
 
-export interface DatabaseUrls {
+export interface DatabaseUrls extends ServiceUrls {
   ownerUrl: string;
+}
+
+/** The connections the service runs on: requests as `jwh_app`, sign-in as `jwh_auth`. */
+export interface ServiceUrls {
   appUrl: string;
+  authUrl: string;
 }
 
 export async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -63,39 +72,62 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+interface ServiceRole {
+  name: string;
+  /** A login a DBA made for the role (its user is the role or a member of it). */
+  explicitUrl?: string;
+  password?: string;
+}
+
 /**
- * Makes sure `jwh_app` exists (as a group role the migrations grant to), and, when no
- * `DATABASE_APP_URL` is given, that it can log in with a password derived from the owner's
+ * Makes sure a service role exists (as a group role the migrations grant to), and, when no
+ * explicit URL is given, that it can log in with a password derived from the owner's
  * connection, so every process of one deployment computes the same one.
  */
-export async function ensureAppRole(config: AppConfig, ownerUrl: string): Promise<string> {
-  const explicit = config.databaseAppUrl;
-  const password =
-    config.databaseAppPassword ??
-    createHmac('sha256', ownerUrl).update(APP_ROLE).digest('base64url');
+async function ensureRole(
+  config: AppConfig,
+  ownerUrl: string,
+  { name, explicitUrl, password: given }: ServiceRole,
+): Promise<string> {
+  const password = given ?? createHmac('sha256', ownerUrl).update(name).digest('base64url');
   await withClient(ownerUrl, async (client) => {
-    const role = await client.query<{ rolcanlogin: boolean }>(
-      'SELECT rolcanlogin FROM pg_roles WHERE rolname = $1',
-      [APP_ROLE],
-    );
-    const login = explicit ? '' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
+    const role = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    const login = explicitUrl ? '' : `LOGIN PASSWORD ${escapeLiteral(password)}`;
     if (!role.rowCount) {
       await client.query(
-        `CREATE ROLE ${APP_ROLE} ${explicit ? 'NOLOGIN' : login} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
+        `CREATE ROLE ${name} ${explicitUrl ? 'NOLOGIN' : login} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE`,
       );
-    } else if (!explicit) {
-      await client.query(`ALTER ROLE ${APP_ROLE} ${login}`);
+    } else if (!explicitUrl) {
+      await client.query(`ALTER ROLE ${name} ${login}`);
     }
     await client.query(
-      `ALTER ROLE ${APP_ROLE} SET statement_timeout = ${escapeLiteral(`${config.statementTimeoutMs}ms`)}`,
+      `ALTER ROLE ${name} SET statement_timeout = ${escapeLiteral(`${config.statementTimeoutMs}ms`)}`,
     );
   });
-  return explicit ?? withUser(ownerUrl, APP_ROLE, password);
+  return explicitUrl ?? withUser(ownerUrl, name, password);
+}
+
+/** The request role and the sign-in role, with the URLs the service connects through. */
+export async function ensureServiceRoles(
+  config: AppConfig,
+  ownerUrl: string,
+): Promise<ServiceUrls> {
+  return {
+    appUrl: await ensureRole(config, ownerUrl, {
+      name: APP_ROLE,
+      explicitUrl: config.databaseAppUrl,
+      password: config.databaseAppPassword,
+    }),
+    authUrl: await ensureRole(config, ownerUrl, {
+      name: AUTH_ROLE,
+      explicitUrl: config.databaseAuthUrl,
+    }),
+  };
 }
 
 /** Refuses to serve requests through a role that row-level security would not bind. */
-export async function assertAppRoleIsBound(appUrl: string): Promise<void> {
-  await withClient(appUrl, async (client) => {
+export async function assertRoleIsBound(url: string, setting: string): Promise<void> {
+  await withClient(url, async (client) => {
     const { rows } = await client.query<{
       rolsuper: boolean;
       rolbypassrls: boolean;
@@ -109,7 +141,7 @@ export async function assertAppRoleIsBound(appUrl: string): Promise<void> {
     const role = rows[0];
     if (!role || role.rolsuper || role.rolbypassrls || role.owns) {
       throw new Error(
-        'DATABASE_APP_URL must connect as a role that is not a superuser, has no BYPASSRLS and owns no table',
+        `${setting} must connect as a role that is not a superuser, has no BYPASSRLS and owns no table`,
       );
     }
   });

@@ -15,6 +15,8 @@ export interface TenantSettings {
   userId: string;
   councilId: string;
   role: string;
+  /** The session (refresh-token family) the caller signed in with; '' for a system actor. */
+  sessionId: string;
   requestId: string;
 }
 
@@ -23,6 +25,7 @@ export function settingsFor(actor: Actor | undefined, requestId: string): Tenant
     userId: actor?.userId ?? '',
     councilId: actor?.councilId ?? '',
     role: actor?.role ?? '',
+    sessionId: actor?.sessionId ?? '',
     requestId,
   };
 }

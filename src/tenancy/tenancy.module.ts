@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
+import { SettingsProver } from '../database/settings-proof';
 import { AfterCommit } from './after-commit';
 import { RequestTransactionInterceptor } from './request-transaction.interceptor';
 import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
@@ -14,23 +15,36 @@ import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
  * caller's ability.
  */
 @Global()
-@Module({
-  imports: [
-    ClsModule.forRoot({
-      global: true,
-      middleware: {
-        mount: true,
-        generateId: true,
-        idGenerator: (req: { id?: string }) => req.id ?? randomUUID(),
-      },
-      plugins: [
-        new ClsPluginTransactional({
-          adapter: new TenantTransactionalAdapter({ dataSourceToken: getDataSourceToken() }),
+@Module({})
+export class TenancyModule {
+  /** `secret` derives the key that proves each transaction's settings to the database. */
+  static forRoot(secret: string): DynamicModule {
+    const prover = new SettingsProver(secret);
+    return {
+      module: TenancyModule,
+      imports: [
+        ClsModule.forRoot({
+          global: true,
+          middleware: {
+            mount: true,
+            generateId: true,
+            idGenerator: (req: { id?: string }) => req.id ?? randomUUID(),
+          },
+          plugins: [
+            new ClsPluginTransactional({
+              adapter: new TenantTransactionalAdapter({
+                dataSourceToken: getDataSourceToken(),
+                prover,
+              }),
+            }),
+          ],
         }),
       ],
-    }),
-  ],
-  providers: [AfterCommit, { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor }],
-  exports: [AfterCommit],
-})
-export class TenancyModule {}
+      providers: [
+        AfterCommit,
+        { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
+      ],
+      exports: [AfterCommit],
+    };
+  }
+}

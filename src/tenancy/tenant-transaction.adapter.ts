@@ -2,46 +2,80 @@
  * One transaction per request (DESIGN.md, "How access is enforced", layer 3).
  *
  * The transactional plugin of nestjs-cls keeps the transaction's EntityManager in the
- * request context; this adapter opens it so that its first round trip is
- *   START TRANSACTION; SELECT set_config('app.user_id', …, true), …
- * and nothing session-wide is ever set: on a pooled connection (or behind PgBouncer in
- * transaction mode) the settings vanish with the transaction.
+ * request context; this adapter opens it with
+ *   START TRANSACTION
+ *   SELECT set_config('app.user_id', $1, true), …, set_config('app.proof', $6, true), …
+ * The settings carry an HMAC proof (src/database/settings-proof.ts) that the database checks
+ * before any policy believes them, and they travel as bind parameters, so no other session
+ * can read the proof in pg_stat_activity. Nothing session-wide is ever set: on a pooled
+ * connection (or behind PgBouncer in transaction mode) the settings vanish with the
+ * transaction.
  */
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsServiceManager } from 'nestjs-cls';
-import { escapeLiteral } from 'pg';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { SettingsProver } from '../database/settings-proof';
 import { RequestContext, TenantSettings, settingsFor } from './request-context';
+
+/** How long the database believes one transaction's proof (far longer than any request). */
+const PROOF_SECONDS = 600;
+
+const SET_SETTINGS = `SELECT ${[
+  'user_id',
+  'council_id',
+  'role',
+  'session_id',
+  'expires_at',
+  'proof',
+  'request_id',
+]
+  .map((name, i) => `set_config('app.${name}', $${i + 1}, true)`)
+  .join(', ')}`;
+
+/** The statement and parameters that set a transaction's proven settings. */
+export function settingsStatement(
+  prover: SettingsProver,
+  settings: TenantSettings,
+  now = Date.now(),
+): [string, string[]] {
+  const proven = prover.prove({
+    userId: settings.userId,
+    councilId: settings.councilId,
+    role: settings.role,
+    sessionId: settings.sessionId,
+    expiresAt: Math.floor(now / 1000) + PROOF_SECONDS,
+  });
+  return [
+    SET_SETTINGS,
+    [
+      proven.userId,
+      proven.councilId,
+      proven.role,
+      proven.sessionId,
+      String(proven.expiresAt),
+      proven.proof,
+      settings.requestId,
+    ],
+  ];
+}
 
 interface TransactionState {
   isTransactionActive: boolean;
   transactionDepth: number;
 }
 
-export function beginStatement(settings: TenantSettings): string {
-  const set = (name: string, value: string) =>
-    `set_config('app.${name}', ${escapeLiteral(value)}, true)`;
-  return (
-    'START TRANSACTION; SELECT ' +
-    [
-      set('user_id', settings.userId),
-      set('council_id', settings.councilId),
-      set('role', settings.role),
-      set('request_id', settings.requestId),
-    ].join(', ')
-  );
-}
-
 /** Runs `work` in a transaction that first sets the tenant settings; commits or rolls back. */
 export async function inTenantTransaction<T>(
   dataSource: DataSource,
+  prover: SettingsProver,
   settings: TenantSettings,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   const runner: QueryRunner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.query(beginStatement(settings));
+    await runner.query('START TRANSACTION');
+    await runner.query(...settingsStatement(prover, settings));
     // Tell TypeORM the transaction is open, so nested transactions become savepoints.
     const state = runner as unknown as TransactionState;
     state.isTransactionActive = true;
@@ -60,7 +94,7 @@ export async function inTenantTransaction<T>(
 }
 
 export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
-  constructor(options: { dataSourceToken: unknown }) {
+  constructor(options: { dataSourceToken: unknown; prover: SettingsProver }) {
     super({ dataSourceToken: options.dataSourceToken });
     const base = this.optionsFactory;
     this.optionsFactory = (dataSource: DataSource) => ({
@@ -72,7 +106,7 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
       ) => {
         const cls = ClsServiceManager.getClsService<RequestContext>();
         const settings = settingsFor(cls.get('actor'), cls.getId() ?? '');
-        return inTenantTransaction(dataSource, settings, (manager) => {
+        return inTenantTransaction(dataSource, options.prover, settings, (manager) => {
           setClient(manager);
           return fn();
         });

@@ -1,4 +1,4 @@
-import { PasswordService, passwordProblem } from './password.service';
+import { PasswordService } from './password.service';
 
 /**
  * argon2 itself, wrapped to count the hashes in flight: the service's limit is measured from
@@ -27,41 +27,6 @@ jest.mock('argon2', () => {
 
 /** The service's limit (src/users/password.service.ts, MAX_CONCURRENT). */
 const MAX_CONCURRENT_HASHES = 2;
-
-describe('passwordProblem', () => {
-  it('refuses a password of 11 characters', () => {
-    expect(passwordProblem('elevenchars')).toMatch(/at least 12/);
-  });
-
-  it('accepts passwords of 12 and of 64 characters', () => {
-    expect(passwordProblem('twelve chars')).toBeUndefined();
-    const sixtyFour = 'a long passphrase of sixty-four characters, typed in full, ok!!!';
-    expect(sixtyFour).toHaveLength(64);
-    expect(passwordProblem(sixtyFour)).toBeUndefined();
-  });
-
-  it('counts characters, not UTF-16 units, towards the minimum', () => {
-    expect(passwordProblem('🔑'.repeat(11))).toMatch(/at least 12/); // 22 UTF-16 units
-    expect(passwordProblem('🔑'.repeat(12))).toBeUndefined();
-  });
-
-  it('accepts 1024 bytes and refuses 1025', () => {
-    expect(passwordProblem('x'.repeat(1024))).toBeUndefined();
-    expect(passwordProblem('x'.repeat(1025))).toMatch(/at most 1024 bytes/);
-  });
-
-  it('counts bytes, not characters, towards the maximum', () => {
-    const over = '€'.repeat(342); // 342 characters, 1026 bytes in UTF-8
-    expect(Buffer.byteLength(over, 'utf8')).toBe(1026);
-    expect(passwordProblem(over)).toMatch(/at most 1024 bytes/);
-    expect(passwordProblem('€'.repeat(341))).toBeUndefined(); // 1023 bytes
-  });
-
-  it('refuses a common password, whatever its case', () => {
-    expect(passwordProblem('unbelievable')).toMatch(/too common/);
-    expect(passwordProblem('UNBELIEVABLE')).toMatch(/too common/);
-  });
-});
 
 describe('PasswordService', () => {
   const service = new PasswordService();

@@ -1,11 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import dumbPasswords from 'dumb-passwords';
+import { RetryLater } from '../common/retry-later';
 
 /** OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane. */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
 /** argon2 runs on libuv's 4 threads; two at a time leaves room for everything else. */
 const MAX_CONCURRENT = 2;
+/**
+ * At most this many wait for a slot (about a second of work); one more answers 503 with
+ * Retry-After at once, so a flood of sign-ins or password changes queues nothing without
+ * limit and cannot starve the rest of the service.
+ */
+const MAX_WAITING = 16;
 
 @Injectable()
 export class PasswordService {
@@ -13,15 +24,18 @@ export class PasswordService {
   private readonly waiting: (() => void)[] = [];
   private dummyHash?: Promise<string>;
 
+  /** Hashes the password's NFC form, so the same password typed on any keyboard verifies. */
   hash(password: string): Promise<string> {
-    return this.limited(() => argon2.hash(password, OPTIONS));
+    return this.limited(() => argon2.hash(password.normalize('NFC'), ARGON2_OPTIONS));
   }
 
   /** Verifies against a hash, or against a dummy one so that an unknown email costs the same. */
   async verify(hash: string | null | undefined, password: string): Promise<boolean> {
-    this.dummyHash ??= this.hash('not-a-real-password-0000');
+    this.dummyHash ??= argon2.hash('not-a-real-password-0000', ARGON2_OPTIONS);
     const target = hash ?? (await this.dummyHash);
-    const ok = await this.limited(() => argon2.verify(target, password).catch(() => false));
+    const ok = await this.limited(() =>
+      argon2.verify(target, password.normalize('NFC')).catch(() => false),
+    );
     return ok && !!hash;
   }
 
@@ -31,7 +45,9 @@ export class PasswordService {
    */
   private async limited<T>(work: () => Promise<T>): Promise<T> {
     if (this.running < MAX_CONCURRENT) this.running++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else if (this.waiting.length >= MAX_WAITING) {
+      throw new RetryLater(503, 1, 'The service is busy checking passwords');
+    } else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await work();
     } finally {
@@ -40,12 +56,4 @@ export class PasswordService {
       else this.running--;
     }
   }
-}
-
-/** At least 12 characters, at most about 1 KB, and not one of the commonest passwords. */
-export function passwordProblem(password: string): string | undefined {
-  if ([...password].length < 12) return 'password must be at least 12 characters long';
-  if (Buffer.byteLength(password, 'utf8') > 1024) return 'password must be at most 1024 bytes';
-  if (dumbPasswords.check(password)) return 'password is too common; choose another';
-  return undefined;
 }

@@ -87,10 +87,11 @@ export class UsersService {
         { field: 'councilId', message: 'a council user needs the council they work for' },
       ]);
     }
-    // Emails are unique whatever their case; the index answers for councils the caller cannot see.
+    // Emails are unique in their normal form (src/common/email.ts); the index answers for
+    // councils the caller cannot see.
     const [user] = await this.txHost.tx.query<UserDto[]>(
       `INSERT INTO users (council_id, email, name, job_title, role, status, password_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT ((lower(email))) DO NOTHING RETURNING ${COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (email) DO NOTHING RETURNING ${COLUMNS}`,
       [
         councilId,
         dto.email,
@@ -114,6 +115,9 @@ export class UsersService {
       throw new ForbiddenException('You may not grant that role');
     }
     if (user.version !== dto.version) throw new StaleVersionProblem('user');
+    if (user.status === 'invited' && dto.status === 'active') {
+      throw new ConflictException('An invited user becomes active by accepting their invitation');
+    }
     const losesAdmin =
       user.role === 'council_admin' &&
       user.status === 'active' &&
@@ -134,9 +138,7 @@ export class UsersService {
     );
     const updated = rows[0][0];
     if (!updated) throw new StaleVersionProblem('user');
-    // A disabled user's sessions end now, not when their access token expires.
-    if (updated.status === 'disabled')
-      await this.txHost.tx.query('SELECT auth_revoke_user($1)', [id]);
+    // A user who stops being active loses every session at once, by trigger (users_sessions_end).
     return updated;
   }
 

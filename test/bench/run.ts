@@ -11,6 +11,7 @@
  */
 import autocannon from 'autocannon';
 import * as argon2 from 'argon2';
+import { ARGON2_OPTIONS } from '../../src/users/password.service';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { loadConfig } from '../../src/config/configuration';
 import { prepareDatabase } from '../../src/database/database-bootstrap';
 import { withClient, withDatabase } from '../../src/database/database-urls';
 import { generateWorkstreams } from '../support/generate';
+import { PLATFORM_ADMIN_SETTINGS, beginAs } from '../support/test-database';
 
 const PASSWORD = 'a long enough bench password';
 
@@ -39,9 +41,13 @@ async function main(): Promise<string[]> {
   if (external) env.DATABASE_URL = withDatabase(external, scratch);
   const config = loadConfig(env);
   const database = await prepareDatabase(config, () => undefined);
-  const app = await createApp({ config, appUrl: database.appUrl });
+  const app = await createApp({
+    config,
+    appUrl: database.appUrl,
+    authUrl: database.authUrl,
+  });
   try {
-    const { councilId } = await generateWorkstreams(database.ownerUrl, {
+    const { councilId } = await generateWorkstreams(database.ownerUrl, config.jwtSecret, {
       partnerships: 100,
       memberOf: 30,
       workstreams: 20_000,
@@ -50,12 +56,11 @@ async function main(): Promise<string[]> {
     await withClient(database.ownerUrl, (client) => client.query('VACUUM ANALYZE'));
     const email = 'bench.officer@jwh.test';
     await withClient(database.ownerUrl, async (client) => {
-      await client.query('BEGIN');
-      await client.query(`SELECT set_config('app.role', 'platform_admin', true)`);
+      await beginAs(client, PLATFORM_ADMIN_SETTINGS, config.jwtSecret);
       await client.query(
         `INSERT INTO users (council_id, email, name, role, status, password_hash)
          VALUES ($1, $2, 'Bench Officer', 'officer', 'active', $3)`,
-        [councilId, email, await argon2.hash(PASSWORD, { type: argon2.argon2id })],
+        [councilId, email, await argon2.hash(PASSWORD, ARGON2_OPTIONS)],
       );
       await client.query('COMMIT');
     });

@@ -6,6 +6,7 @@
  * the owner too, so the inserts run as a platform admin; the audit triggers are left on.
  */
 import { withClient } from '../../src/database/database-urls';
+import { PLATFORM_ADMIN_SETTINGS, beginAs } from './test-database';
 
 export interface Generated {
   councilId: string;
@@ -14,11 +15,11 @@ export interface Generated {
 
 export async function generateWorkstreams(
   ownerUrl: string,
+  secret: string,
   size: { partnerships: number; memberOf: number; workstreams: number },
 ): Promise<Generated> {
   return withClient(ownerUrl, async (client) => {
-    await client.query('BEGIN');
-    await client.query(`SELECT set_config('app.role', 'platform_admin', true)`);
+    await beginAs(client, PLATFORM_ADMIN_SETTINGS, secret);
     const councils = await client.query<{ id: string }>(
       `INSERT INTO councils (name, slug, gss_code, type, nation)
        SELECT 'Generated council ' || i, 'generated-' || i, 'X' || lpad(i::text, 8, '0'), 'unitary', 'England'

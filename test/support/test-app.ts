@@ -3,6 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '../../src/config/configuration';
 import { AppModuleOptions } from '../../src/app.module';
 import { createApp } from '../../src/app.setup';
+import { installSettingsKey } from '../../src/database/database-bootstrap';
 import { TestDatabase, createTestDatabase } from './test-database';
 import { testConfig } from './test-config';
 
@@ -29,9 +30,12 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const config = testConfig(options.env);
+  // A test that brings its own secret needs its key in the database, as migrate installs it.
+  await installSettingsKey(db.ownerUrl, config.jwtSecret);
   const app = await createApp({
     config,
     appUrl: options.appUrl ? options.appUrl(db) : db.appUrl,
+    authUrl: db.authUrl,
     imports: options.imports,
     logDestination: options.logDestination,
   });

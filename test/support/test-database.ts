@@ -6,12 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { withClient, withDatabase } from '../../src/database/database-urls';
-import { beginStatement } from '../../src/tenancy/tenant-transaction.adapter';
+import { SettingsProver } from '../../src/database/settings-proof';
+import { settingsStatement } from '../../src/tenancy/tenant-transaction.adapter';
 import { TenantSettings } from '../../src/tenancy/request-context';
+import { TEST_SECRET } from './test-config';
 
 export interface TestDatabaseEnv {
   ownerUrl: string;
   appUrl: string;
+  authUrl: string;
   template: string;
 }
 
@@ -27,6 +30,7 @@ export interface TestDatabase {
   name: string;
   ownerUrl: string;
   appUrl: string;
+  authUrl: string;
   drop(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     ownerUrl: withDatabase(env.ownerUrl, name),
     appUrl: withDatabase(env.appUrl, name),
+    authUrl: withDatabase(env.authUrl, name),
     drop: () => dropDatabase(env.ownerUrl, name),
   };
 }
@@ -63,6 +68,24 @@ async function dropDatabase(ownerUrl: string, name: string): Promise<void> {
   }
 }
 
+const testProver = new SettingsProver(TEST_SECRET);
+
+/**
+ * Opens a transaction on `client` with the given settings, proven as the service proves a
+ * request's (with the service's `secret`): row-level security believes them. CASL is not
+ * involved. Row-level security is forced on the owner too, so generators use this as well.
+ */
+export async function beginAs(
+  client: Client,
+  settings: Partial<TenantSettings>,
+  secret = TEST_SECRET,
+): Promise<void> {
+  const prover = secret === TEST_SECRET ? testProver : new SettingsProver(secret);
+  await client.query('START TRANSACTION');
+  const full = { userId: '', councilId: '', role: '', sessionId: '', requestId: 'test' };
+  await client.query(...settingsStatement(prover, { ...full, ...settings }));
+}
+
 /**
  * Runs SQL as the application role with the given tenant settings, as a request would:
  * row-level security applies. Use `platformAdmin` settings to inspect what is stored.
@@ -76,9 +99,7 @@ export async function queryAs<T = Record<string, unknown>>(
   const client = new Client({ connectionString: appUrl });
   await client.connect();
   try {
-    await client.query(
-      beginStatement({ userId: '', councilId: '', role: '', requestId: 'test', ...settings }),
-    );
+    await beginAs(client, settings);
     const result = await client.query(sql, params);
     await client.query('COMMIT');
     return result.rows as T[];

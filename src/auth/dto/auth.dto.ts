@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { IsNormalizedEmail } from '../../common/email';
 
 export class LoginDto {
   @ApiProperty({ example: 'officer@inverclyde.gov.uk' })
-  @IsEmail()
-  @MaxLength(254)
+  @IsNormalizedEmail()
   email: string;
 
   @ApiProperty({ example: 'correct horse battery staple' })
@@ -40,8 +40,7 @@ export class SetPasswordDto {
 }
 
 export class ResetRequestDto {
-  @ApiProperty()
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({ example: 'officer@inverclyde.gov.uk' })
+  @IsNormalizedEmail()
   email: string;
 }

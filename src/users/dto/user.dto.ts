@@ -1,19 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
+import { IsNormalizedEmail } from '../../common/email';
 import { ROLES, Role } from '../../tenancy/actor';
 
 export const USER_STATUSES = ['invited', 'active', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
+/** What a PATCH may set: a user becomes `invited` only by being created. */
+export const SETTABLE_STATUSES = ['active', 'disabled'] as const;
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -34,9 +27,11 @@ export class UserPageDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'j.smith@inverclyde.gov.uk' })
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({
+    example: 'j.smith@inverclyde.gov.uk',
+    description: 'Stored trimmed, in Unicode NFC, with A-Z in lower case; nothing else is folded',
+  })
+  @IsNormalizedEmail()
   email: string;
 
   @ApiProperty({ example: 'Jo Smith' })
@@ -64,10 +59,14 @@ export class UpdateUserDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) jobTitle?: string;
   @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES) role?: Role;
-  @ApiPropertyOptional({ enum: USER_STATUSES })
+  @ApiPropertyOptional({
+    enum: SETTABLE_STATUSES,
+    description:
+      'Disabling ends every session of the user for good; only an invitation makes a user invited',
+  })
   @IsOptional()
-  @IsIn(USER_STATUSES)
-  status?: UserStatus;
+  @IsIn(SETTABLE_STATUSES)
+  status?: (typeof SETTABLE_STATUSES)[number];
 
   @ApiProperty({ description: 'The version you read; a stale one answers 409' })
   @IsInt()
