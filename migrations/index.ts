@@ -16,6 +16,7 @@ import { LeadOfficersOnce1763940000000 } from './1763940000000-lead-officers-onc
 import { WorkstreamsReadSettingsOnce1763950000000 } from './1763950000000-workstreams-read-settings-once';
 import { EmailNormalised1763960000000 } from './1763960000000-email-normalised';
 import { ProvenSettings1763970000000 } from './1763970000000-proven-settings';
+import { ProvenSettingsOnce1763980000000 } from './1763980000000-proven-settings-once';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   WorkstreamsReadSettingsOnce1763950000000,
   EmailNormalised1763960000000,
   ProvenSettings1763970000000,
+  ProvenSettingsOnce1763980000000,
 ];
