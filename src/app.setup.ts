@@ -4,7 +4,6 @@
  */
 import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
-import { NoNulPipe } from './common/no-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +13,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
+import { refuseBadInput } from './common/request-input';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -29,6 +29,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     genReqId: requestIdOf,
     trustProxy: config.trustProxy,
   });
+  adapter.getInstance().addHook('preValidation', refuseBadInput);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
@@ -43,7 +44,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
-    new NoNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
