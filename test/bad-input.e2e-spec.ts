@@ -9,6 +9,18 @@ const INVERCLYDE = 'S12000018';
 /** `depth` arrays inside one another, as JSON text: `[[[…]]]`. */
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** `{"a":{"a":…1…}}`, `depth` objects deep. */
+/** A keyset cursor holding these values, as `pageOf` would encode them. */
+const cursor = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+const SOME_ID = '00000000-0000-4000-8000-000000000000';
+const BAD_DATES = [
+  '-2025-01-01',
+  '2025-02-30',
+  '2025-01-01T00:00:00+16:00',
+  '2025-01-01T00:00:00Z',
+  '0999-12-31',
+  '10000-01-01',
+  '2025-1-1',
+];
 const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
 /**
@@ -132,6 +144,87 @@ describe('bad input', () => {
       });
       expect(res.status).toBe(201);
       expect(res.body.title).toBe('Recycling ♻️ 🚮');
+    });
+  });
+
+  describe('dates and timestamps', () => {
+    it.each(BAD_DATES)('answers a milestone due on %s with 400 naming dueOn', async (dueOn) => {
+      const res = await call(t, officer, 'post', `/workstreams/${waste.id}/milestones`, {
+        title: 'Contract award',
+        dueOn,
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.errors).toEqual([
+        { field: 'dueOn', message: 'dueOn must be a date written YYYY-MM-DD (years 1000 to 9999)' },
+      ]);
+    });
+
+    it('accepts a real calendar date, 29 February of a leap year included', async () => {
+      const res = await call(t, officer, 'post', `/workstreams/${waste.id}/milestones`, {
+        title: 'Leap day',
+        dueOn: '2028-02-29',
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.dueOn).toBe('2028-02-29');
+    });
+
+    it.each(BAD_DATES)(
+      'answers a member joining on %s with 400 naming joinedOn',
+      async (joinedOn) => {
+        const admin = await world.user(glasgow, 'council_admin');
+        const res = await call(t, admin, 'post', `/partnerships/${clydeValley}/members`, {
+          councilId: inverclyde,
+          joinedOn,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'joinedOn' })]);
+      },
+    );
+
+    it.each([
+      ['a timestamp with an offset out of range', ['2025-01-01T00:00:00.000000+16:00', SOME_ID]],
+      ['a timestamp with an offset', ['2025-01-01T00:00:00.000000+01:00', SOME_ID]],
+      ['a timestamp of a negative year', ['-2025-01-01T00:00:00Z', SOME_ID]],
+      ['a timestamp on 30 February', ['2025-02-30T00:00:00Z', SOME_ID]],
+      ['a timestamp at 24:00', ['2025-01-01T24:00:00Z', SOME_ID]],
+    ])('answers a workstream cursor holding %s with 400 naming cursor', async (_, values) => {
+      const res = await call(t, officer, 'get', `/workstreams?cursor=${cursor(values)}`);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
+    });
+
+    it.each(BAD_DATES)('answers a milestone cursor on %s with 400 naming cursor', async (date) => {
+      const res = await call(
+        t,
+        officer,
+        'get',
+        `/workstreams/${waste.id}/milestones?cursor=${cursor([date, SOME_ID])}`,
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'cursor', message: 'cursor is not valid' }]);
+    });
+
+    it('follows the cursors it makes, timestamps and dates alike', async () => {
+      await call(
+        t,
+        officer,
+        'post',
+        '/workstreams',
+        { title: 'Second', serviceArea: 'other' },
+        201,
+      );
+      for (const dueOn of ['2026-03-31', '2026-09-30']) {
+        const milestone = { title: `Due ${dueOn}`, dueOn };
+        await call(t, officer, 'post', `/workstreams/${waste.id}/milestones`, milestone, 201);
+      }
+      for (const path of ['/workstreams', `/workstreams/${waste.id}/milestones`]) {
+        const first = await call(t, officer, 'get', `${path}?limit=1`, undefined, 200);
+        expect(first.body.nextCursor).toEqual(expect.any(String));
+        const next = `${path}?limit=1&cursor=${first.body.nextCursor}`;
+        expect((await call(t, officer, 'get', next, undefined, 200)).body.data).toHaveLength(1);
+      }
     });
   });
 });

@@ -9,7 +9,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -21,6 +20,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsCalendarDate } from '../../common/dates';
 import { IsFinancialYear } from '../financial-year';
 import { RAGS } from './workstream.dto';
 
@@ -44,24 +44,24 @@ class RecordDto {
 export const MILESTONE_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
 export class CreateMilestoneDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title: string;
-  @ApiProperty({ example: '2010-03-12' }) @IsISO8601({ strict: true }) dueOn: string;
+  @ApiProperty({ example: '2010-03-12' }) @IsCalendarDate() dueOn: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES, default: 'planned' })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
   @ApiPropertyOptional({ example: '2010-03-10', description: 'When done; today by default' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   completedOn?: string;
 }
 export class UpdateMilestoneDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) dueOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueOn?: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) completedOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() completedOn?: string;
 }
 export class MilestoneDto extends RecordDto {
   @ApiProperty() title: string;
@@ -228,7 +228,7 @@ export class BusinessCaseDto extends RecordDto {
 export const DECISIONS = ['approved', 'rejected', 'deferred'] as const;
 export class CreateDecisionDto {
   @ApiProperty({ enum: DECISIONS }) @IsIn(DECISIONS) decision: string;
-  @ApiProperty({ example: '2010-03-25' }) @IsISO8601({ strict: true }) decidedOn: string;
+  @ApiProperty({ example: '2010-03-25' }) @IsCalendarDate() decidedOn: string;
   @ApiPropertyOptional({ example: 'Policy and Resources Committee' })
   @IsOptional()
   @IsString()
@@ -249,7 +249,7 @@ export class CreateDecisionDto {
 }
 export class UpdateDecisionDto extends Versioned {
   @ApiPropertyOptional({ enum: DECISIONS }) @IsOptional() @IsIn(DECISIONS) decision?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) decidedOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() decidedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) decisionBody?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) reference?: string;
 }
