@@ -41,6 +41,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
   );
   app.useLogger(app.get(Logger));
+  // Nest buffers its log lines until listen(); tests never listen, and their lines (the
+  // problem filter's among them) must reach the log too.
+  app.flushLogs();
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
