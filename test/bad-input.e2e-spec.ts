@@ -227,4 +227,69 @@ describe('bad input', () => {
       }
     });
   });
+
+  describe('repayment thresholds', () => {
+    const funding = { funder: 'Local Partnerships', amountPence: 1000 };
+    const stored = async () =>
+      (await call(t, officer, 'get', `/workstreams/${waste.id}/funding`, undefined, 200)).body
+        .data as { funder: string }[];
+
+    it.each([
+      ['an empty array', [[]], 'repaymentThresholds[0]'],
+      [
+        'an array of thresholds',
+        [[{ realisedSavingsPence: 1, repaymentPence: 1 }]],
+        'repaymentThresholds[0]',
+      ],
+      ['a number', [{ realisedSavingsPence: 1, repaymentPence: 1 }, 7], 'repaymentThresholds[1]'],
+      ['null', [null], 'repaymentThresholds[0]'],
+      ['a string', ['x'], 'repaymentThresholds[0]'],
+    ])(
+      'answers a threshold that is %s with 400 naming it, and stores nothing',
+      async (_, thresholds, field) => {
+        const before = await stored();
+        const res = await call(t, officer, 'post', `/workstreams/${waste.id}/funding`, {
+          ...funding,
+          repaymentThresholds: thresholds,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field, message: `${field} must be an object` }]);
+        expect(await stored()).toEqual(before);
+      },
+    );
+
+    it('answers a threshold that is not an object in a change with 400 naming it', async () => {
+      const created = await call(
+        t,
+        officer,
+        'post',
+        `/workstreams/${waste.id}/funding`,
+        funding,
+        201,
+      );
+      const res = await call(
+        t,
+        officer,
+        'patch',
+        `/workstreams/${waste.id}/funding/${created.body.id}`,
+        {
+          version: created.body.version,
+          repaymentThresholds: [[]],
+        },
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { field: 'repaymentThresholds[0]', message: 'repaymentThresholds[0] must be an object' },
+      ]);
+    });
+
+    it('answers thresholds that are not a list with 400 naming repaymentThresholds', async () => {
+      const res = await call(t, officer, 'post', `/workstreams/${waste.id}/funding`, {
+        ...funding,
+        repaymentThresholds: { realisedSavingsPence: 1, repaymentPence: 1 },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'repaymentThresholds' })]);
+    });
+  });
 });

@@ -3,7 +3,7 @@
  * `YYYY-MM-DD`; each update carries the `version` that was read.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, plainToInstance } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
@@ -21,6 +21,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
+import { ValidationProblem } from '../../common/problem';
 import { IsFinancialYear } from '../financial-year';
 import { RAGS } from './workstream.dto';
 
@@ -361,6 +362,28 @@ export class RepaymentThresholdDto {
   @Max(MAX_PENCE)
   repaymentPence: number;
 }
+/**
+ * Each element of a list as an instance of `type`, or a 400 naming every element that is not
+ * an object (`field[0]`), or the field when it is not a list. `@Type` with `@ValidateNested` alone walks into an inner array
+ * (`[[]]`) instead of refusing it, and names a number only as a `nested property`.
+ */
+function ObjectsOf<T extends object>(type: new () => T): PropertyDecorator {
+  const isObject = (value: unknown) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  return Transform(({ value, key }: { value: unknown; key: string }) => {
+    if (value === undefined || value === null) return value;
+    if (!Array.isArray(value)) {
+      throw new ValidationProblem([{ field: key, message: `${key} must be an array` }]);
+    }
+    const items: unknown[] = value;
+    const faults = items.flatMap((item, i) =>
+      isObject(item) ? [] : [{ field: `${key}[${i}]`, message: `${key}[${i}] must be an object` }],
+    );
+    if (faults.length) throw new ValidationProblem(faults);
+    return items.map((item) => plainToInstance(type, item));
+  });
+}
+
 export class CreateFundingLineDto {
   @ApiProperty({ example: 'Local Partnerships' })
   @IsString()
@@ -372,9 +395,9 @@ export class CreateFundingLineDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
   @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => RepaymentThresholdDto)
   @ArrayMaxSize(20)
+  @ObjectsOf(RepaymentThresholdDto)
+  @ValidateNested({ each: true })
   repaymentThresholds?: RepaymentThresholdDto[];
 }
 export class UpdateFundingLineDto extends Versioned {
@@ -384,9 +407,9 @@ export class UpdateFundingLineDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
   @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => RepaymentThresholdDto)
   @ArrayMaxSize(20)
+  @ObjectsOf(RepaymentThresholdDto)
+  @ValidateNested({ each: true })
   repaymentThresholds?: RepaymentThresholdDto[];
 }
 export class ThresholdStateDto extends RepaymentThresholdDto {
