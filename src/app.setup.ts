@@ -11,6 +11,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import {
+  HELMET_OPTIONS,
+  MAX_PARAM_LENGTH,
+  clientErrorHandler,
+  frameworkErrors,
+  refuseLongUrl,
+} from './common/framework-errors';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
 import { refuseBadInput } from './common/request-input';
@@ -28,7 +35,13 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
     trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   });
+  // JSON only: Fastify's own parser stays (it refuses __proto__), Nest adds none, and a
+  // text/plain or form body answers 415 (README, API conventions).
+  adapter.getInstance().removeContentTypeParser('text/plain');
   adapter.getInstance().addHook('preValidation', refuseBadInput);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
@@ -36,9 +49,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
     adapter,
-    {
-      bufferLogs: true,
-    },
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   // Nest buffers its log lines until listen(); tests never listen, and their lines (the
@@ -54,16 +65,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       exceptionFactory: (errors) => new ValidationProblem(fieldErrors(errors)),
     }),
   );
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-      },
-    },
-  });
+  await app.register(helmet, HELMET_OPTIONS);
+  // After helmet's own onRequest hooks, so that this refusal carries its headers too.
+  adapter.getInstance().addHook('onRequest', refuseLongUrl);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
