@@ -36,6 +36,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     genReqId: requestIdOf,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A client that trickles its request (one byte every few seconds) holds a connection only
+    // this long: then 408. Node checks its connections once per interval, so a short one.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 2),
+    },
     frameworkErrors,
     clientErrorHandler,
   });
