@@ -4,7 +4,6 @@
  */
 import helmet from '@fastify/helmet';
 import { ValidationPipe } from '@nestjs/common';
-import { NoNulPipe } from './common/no-nul.pipe';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,8 +11,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import {
+  HELMET_OPTIONS,
+  MAX_PARAM_LENGTH,
+  clientErrorHandler,
+  frameworkErrors,
+  refuseLongUrl,
+} from './common/framework-errors';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
+import { refuseBadInput } from './common/request-input';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -28,22 +35,37 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
     trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // A client that trickles its request (one byte every few seconds) holds a connection only
+    // this long: then 408. Node checks its connections once per interval, so a short one.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 2),
+    },
+    frameworkErrors,
+    clientErrorHandler,
   });
+  // JSON only: Fastify's own parser stays (it refuses __proto__), Nest adds none, and a
+  // text/plain or form body answers 415 (README, API conventions).
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  adapter.getInstance().addHook('preValidation', refuseBadInput);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),
     adapter,
-    {
-      bufferLogs: true,
-    },
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
+  // Nest buffers its log lines until listen(); tests never listen, and their lines (the
+  // problem filter's among them) must reach the log too.
+  app.flushLogs();
   app.setGlobalPrefix('api/v1', { exclude: ['health'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
-    new NoNulPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -51,16 +73,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       exceptionFactory: (errors) => new ValidationProblem(fieldErrors(errors)),
     }),
   );
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-      },
-    },
-  });
+  await app.register(helmet, HELMET_OPTIONS);
+  // After helmet's own onRequest hooks, so that this refusal carries its headers too.
+  adapter.getInstance().addHook('onRequest', refuseLongUrl);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'],

@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { isCalendarDate, isUtcTimestamp } from './dates';
 
 /** `?limit=&cursor=` on every list: at most 100, 50 by default. */
 export class PageQueryDto {
@@ -34,10 +35,8 @@ export function encodeCursor(values: unknown[]): string {
 export type CursorValue = 'timestamp' | 'date' | 'uuid' | 'integer' | 'text';
 
 const CURSOR_VALUE: Record<CursorValue, (v: string) => boolean> = {
-  timestamp: (v) =>
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
-    !Number.isNaN(Date.parse(v)),
-  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)),
+  timestamp: isUtcTimestamp,
+  date: isCalendarDate,
   uuid: (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
   integer: (v) => /^-?\d{1,18}$/.test(v),
   text: () => true,

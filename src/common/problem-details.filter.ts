@@ -35,7 +35,9 @@ const DATABASE_ERRORS: Record<string, [number, string]> = {
   '22P02': [400, 'A value has the wrong format'],
   '22007': [400, 'A date or time has the wrong format'],
   '22008': [400, 'A date or time is out of range'],
+  '22009': [400, 'A date or time is out of range'],
   '22003': [400, 'A number is out of range'],
+  '22001': [400, 'A text value is too long'],
   '22021': [400, 'A text value holds a character that cannot be stored'],
   '22P05': [400, 'A text value holds a character that cannot be stored'],
   '40001': [409, 'The record was changed at the same time by another request; try again'],
@@ -44,16 +46,53 @@ const DATABASE_ERRORS: Record<string, [number, string]> = {
   '57014': [503, 'The database took too long to answer'],
 };
 
+/**
+ * Any other data exception (SQLSTATE class 22) is a value the validation let through: still
+ * the client's value, so a 400, with a message that names no SQL and echoes no value.
+ */
+const DATA_EXCEPTION: [number, string] = [400, 'A value is out of range or has the wrong format'];
+
+/**
+ * What the filter reads of a PostgreSQL error. Message and detail only find the field at fault
+ * or carry our own JWxxx rules; neither is ever logged.
+ */
+interface DatabaseError {
+  code?: string;
+  message?: string;
+  detail?: string;
+  column?: string;
+  table?: string;
+  constraint?: string;
+}
+
+/** The driver's error behind a failed query (TypeORM's wrapper, or pg's own error). */
+function databaseErrorOf(exception: unknown): DatabaseError | undefined {
+  if (exception instanceof QueryFailedError) return exception.driverError as DatabaseError;
+  const pg = exception as { code?: unknown; severity?: unknown } | undefined;
+  return typeof pg?.code === 'string' && typeof pg.severity === 'string'
+    ? (exception as DatabaseError)
+    : undefined;
+}
+
+/**
+ * `SELECT workstreams`, `INSERT users`: what a failed statement did, for the log, without its
+ * text (which can hold values) or its parameters.
+ */
+function statementName(exception: unknown): string | undefined {
+  const query = exception instanceof QueryFailedError ? exception.query : undefined;
+  if (typeof query !== 'string') return undefined;
+  const verb = /^\s*(\w+)/.exec(query)?.[1]?.toUpperCase() ?? '';
+  const relation = /\b(?:FROM|INTO|UPDATE|JOIN)\s+"?([a-z_][a-z0-9_]*)/i.exec(query)?.[1];
+  return relation ? `${verb} ${relation}` : verb;
+}
+
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * The request field behind a database refusal that names its column: a reference to a record
  * that does not exist (`Key (service_area)=(x) is not present in table …`), or a missing value.
  */
-function faultyField(
-  code: string,
-  driver: { detail?: string; column?: string; table?: string; constraint?: string } | undefined,
-): FieldError | undefined {
+function faultyField(code: string, driver: DatabaseError | undefined): FieldError | undefined {
   if (code === '23503' && driver?.detail?.includes('is not present in table')) {
     // The detail names the column unless the table has row-level security; then the
     // constraint's default name, <table>_<column>_fkey, does.
@@ -88,12 +127,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request?.url ?? '');
-    if (problem.status >= 500) {
-      this.logger.error(
-        { err: exception, requestId: request?.id },
-        exception instanceof Error ? exception.message : 'Unhandled error',
-      );
-    }
+    this.log(exception, problem.status, request?.id);
     if (problem.status === 401) void reply.header('WWW-Authenticate', 'Bearer');
     if (typeof problem.retryAfter === 'number')
       void reply.header('Retry-After', problem.retryAfter);
@@ -101,6 +135,33 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .status(problem.status)
       .header('content-type', 'application/problem+json')
       .send(problem);
+  }
+
+  /**
+   * A 5xx is logged; a database error only by its SQLSTATE, constraint, table, column and
+   * statement name, because its message, detail, query and parameters can hold the values of
+   * the request (an email, a name, a token hash).
+   */
+  private log(exception: unknown, status: number, requestId: string | undefined): void {
+    const database = databaseErrorOf(exception);
+    if (database) {
+      const { code: sqlState, constraint, table, column } = database;
+      const fields = { requestId, sqlState, constraint, table, column };
+      const statement = statementName(exception);
+      if (status >= 500) {
+        this.logger.error({ ...fields, statement }, `Database error ${sqlState ?? ''}`.trim());
+      } else if (sqlState?.startsWith('22')) {
+        // A value validation should have refused first: worth a look, not an alert.
+        this.logger.warn({ ...fields, statement }, `Database refused a value (${sqlState})`);
+      }
+      return;
+    }
+    if (status >= 500) {
+      this.logger.error(
+        { err: exception, requestId },
+        exception instanceof Error ? exception.message : 'Unhandled error',
+      );
+    }
   }
 
   private toProblem(exception: unknown, instance: string): Problem {
@@ -128,24 +189,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (Array.isArray(errors)) problem.errors = errors as FieldError[];
       return problem;
     }
-    if (exception instanceof QueryFailedError) {
-      const driver = exception.driverError as
-        | {
-            code?: string;
-            message?: string;
-            detail?: string;
-            column?: string;
-            table?: string;
-            constraint?: string;
-          }
-        | undefined;
-      const code = driver?.code ?? '';
+    const driver = databaseErrorOf(exception);
+    if (driver) {
+      const code = driver.code ?? '';
       const field = faultyField(code, driver);
       if (field) return { ...base(400, field.message), errors: [field] };
-      const known = DATABASE_ERRORS[code];
+      const known = DATABASE_ERRORS[code] ?? (code.startsWith('22') ? DATA_EXCEPTION : undefined);
       // Our own rules raised in the database (JWxxx) carry a message written for the user.
       if (known)
-        return base(known[0], code.startsWith('JW') ? (driver?.message ?? known[1]) : known[1]);
+        return base(known[0], code.startsWith('JW') ? (driver.message ?? known[1]) : known[1]);
     }
     // Errors raised by Fastify before a route runs: bad JSON, body too large, media type.
     const fastify = exception as { statusCode?: unknown; message?: string; code?: string };

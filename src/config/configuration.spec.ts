@@ -13,6 +13,7 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('info');
     expect(config.corsOrigins).toEqual([]);
     expect(config.trustProxy).toBe(false);
+    expect(config.requestTimeoutMs).toBe(30000);
   });
 
   it.each([
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', '::::', /TRUST_PROXY has "::::"/],
     ['TRUST_PROXY', '10.0.0.0/99', /TRUST_PROXY has "10.0.0.0\/99"/],
     ['TRUST_PROXY', '11', /TRUST_PROXY must be between 0 and 10/],
+    ['REQUEST_TIMEOUT_MS', '0', /REQUEST_TIMEOUT_MS must be between 500 and 600000/],
+    ['REQUEST_TIMEOUT_MS', '30s', /REQUEST_TIMEOUT_MS must be a whole number/],
   ])('refuses %s=%s with one line naming the setting', (name, value, message) => {
     const load = () => loadConfig({ DATA_DIR: dataDir(), [name]: value });
     expect(load).toThrow(ConfigError);

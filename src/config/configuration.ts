@@ -46,6 +46,8 @@ export interface AppConfig {
    */
   trustProxy: false | number | string[];
   bodyLimitBytes: number;
+  /** Longest a request may take to arrive, headers and body (408 after it). */
+  requestTimeoutMs: number;
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
@@ -189,6 +191,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigins,
     trustProxy: trustProxy(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 500, 600000),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Joint Working Hub <no-reply@joint-working-hub.local>',
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,

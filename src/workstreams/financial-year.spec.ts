@@ -20,6 +20,8 @@ describe('isFinancialYear', () => {
     ['2025-25', false],
     ['25-26', false],
     ['2025/26', false],
+    ['0999-00', false],
+    ['9999-00', false],
     [202526, false],
   ])('%s is %s', (value, expected) => {
     expect(isFinancialYear(value)).toBe(expected);

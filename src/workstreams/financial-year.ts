@@ -1,4 +1,5 @@
 import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
+import { MAX_YEAR, MIN_YEAR } from '../common/dates';
 
 /** UK public-sector financial years run 1 April – 31 March and are written `2025-26`. */
 export function financialYearOf(date: Date): string {
@@ -6,10 +7,14 @@ export function financialYearOf(date: Date): string {
   return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
 }
 
-/** True for `2025-26`: four digits, a dash, and the next year's last two digits. */
+/**
+ * True for `2025-26`: a year the dates allow (common/dates.ts), a dash, and the next year's
+ * last two digits.
+ */
 export function isFinancialYear(value: unknown): boolean {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}$/.test(value)) return false;
-  return (Number(value.slice(0, 4)) + 1) % 100 === Number(value.slice(5));
+  const year = Number(value.slice(0, 4));
+  return year >= MIN_YEAR && year < MAX_YEAR && (year + 1) % 100 === Number(value.slice(5));
 }
 
 /** class-validator decorator for a financial year such as `2025-26` (not `2025-27`). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Post, Query } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
@@ -14,6 +14,16 @@ class EchoDto {
   @Max(5)
   rank: number;
 }
+
+/** SQL that makes PostgreSQL raise a data exception (SQLSTATE class 22) for a bad `value`. */
+const CASTS: Record<string, string> = {
+  date: 'SELECT $1::date AS v',
+  timestamptz: 'SELECT $1::timestamptz AS v',
+  int: 'SELECT $1::int AS v',
+  utf8: `SELECT convert_from(decode($1, 'hex'), 'UTF8') AS v`,
+  divide: 'SELECT 1 / $1::int AS v',
+  uuid: 'SELECT $1::uuid AS v',
+};
 
 /** Test-only routes that show what the request pipeline does. */
 @Controller('probe')
@@ -37,6 +47,21 @@ export class ProbeController {
               pg_backend_pid()::text AS pid`,
     );
     return rows[0];
+  }
+
+  /** A query with a value PostgreSQL refuses, as if it had slipped past validation. */
+  @Get('cast')
+  @Public()
+  async cast(@Query('type') type: string, @Query('value') value: string) {
+    const rows: unknown[] = await this.txHost.tx.query(CASTS[type] ?? CASTS.int, [value]);
+    return rows[0];
+  }
+
+  /** A failure on our side (a table that does not exist), with a value the log must not show. */
+  @Get('fail')
+  @Public()
+  async fail(@Query('secret') secret: string) {
+    await this.txHost.tx.query(`SELECT * FROM no_such_table WHERE name = $1`, [secret]);
   }
 }
 

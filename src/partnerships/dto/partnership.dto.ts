@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,6 +11,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsCalendarDate } from '../../common/dates';
 
 export const PARTNERSHIP_KINDS = [
   'community_planning_partnership',
@@ -109,7 +109,7 @@ export class AddMemberDto {
   role?: string;
   @ApiPropertyOptional({ example: '2010-01-15', description: 'Today by default' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   joinedOn?: string;
 }
 
@@ -120,7 +120,7 @@ export class UpdateMemberDto {
   role?: string;
   @ApiPropertyOptional({ example: '2012-03-31', description: 'Ends the membership' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   leftOn?: string;
   @ApiProperty() @IsInt() @Min(1) version: number;
 }
@@ -131,7 +131,7 @@ export class PassAdministrationDto {
   councilId: string;
   @ApiPropertyOptional({ example: '2011-01-01', description: 'Today by default' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   from?: string;
 }
 

@@ -3,13 +3,12 @@
  * `YYYY-MM-DD`; each update carries the `version` that was read.
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, plainToInstance } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -21,6 +20,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsCalendarDate } from '../../common/dates';
+import { ValidationProblem } from '../../common/problem';
 import { IsFinancialYear } from '../financial-year';
 import { RAGS } from './workstream.dto';
 
@@ -44,24 +45,24 @@ class RecordDto {
 export const MILESTONE_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
 export class CreateMilestoneDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title: string;
-  @ApiProperty({ example: '2010-03-12' }) @IsISO8601({ strict: true }) dueOn: string;
+  @ApiProperty({ example: '2010-03-12' }) @IsCalendarDate() dueOn: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES, default: 'planned' })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
   @ApiPropertyOptional({ example: '2010-03-10', description: 'When done; today by default' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   completedOn?: string;
 }
 export class UpdateMilestoneDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) dueOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueOn?: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) completedOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() completedOn?: string;
 }
 export class MilestoneDto extends RecordDto {
   @ApiProperty() title: string;
@@ -228,7 +229,7 @@ export class BusinessCaseDto extends RecordDto {
 export const DECISIONS = ['approved', 'rejected', 'deferred'] as const;
 export class CreateDecisionDto {
   @ApiProperty({ enum: DECISIONS }) @IsIn(DECISIONS) decision: string;
-  @ApiProperty({ example: '2010-03-25' }) @IsISO8601({ strict: true }) decidedOn: string;
+  @ApiProperty({ example: '2010-03-25' }) @IsCalendarDate() decidedOn: string;
   @ApiPropertyOptional({ example: 'Policy and Resources Committee' })
   @IsOptional()
   @IsString()
@@ -249,7 +250,7 @@ export class CreateDecisionDto {
 }
 export class UpdateDecisionDto extends Versioned {
   @ApiPropertyOptional({ enum: DECISIONS }) @IsOptional() @IsIn(DECISIONS) decision?: string;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) decidedOn?: string;
+  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() decidedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) decisionBody?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) reference?: string;
 }
@@ -361,6 +362,28 @@ export class RepaymentThresholdDto {
   @Max(MAX_PENCE)
   repaymentPence: number;
 }
+/**
+ * Each element of a list as an instance of `type`, or a 400 naming every element that is not
+ * an object (`field[0]`), or the field when it is not a list. `@Type` with `@ValidateNested` alone walks into an inner array
+ * (`[[]]`) instead of refusing it, and names a number only as a `nested property`.
+ */
+function ObjectsOf<T extends object>(type: new () => T): PropertyDecorator {
+  const isObject = (value: unknown) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  return Transform(({ value, key }: { value: unknown; key: string }) => {
+    if (value === undefined || value === null) return value;
+    if (!Array.isArray(value)) {
+      throw new ValidationProblem([{ field: key, message: `${key} must be an array` }]);
+    }
+    const items: unknown[] = value;
+    const faults = items.flatMap((item, i) =>
+      isObject(item) ? [] : [{ field: `${key}[${i}]`, message: `${key}[${i}] must be an object` }],
+    );
+    if (faults.length) throw new ValidationProblem(faults);
+    return items.map((item) => plainToInstance(type, item));
+  });
+}
+
 export class CreateFundingLineDto {
   @ApiProperty({ example: 'Local Partnerships' })
   @IsString()
@@ -372,9 +395,9 @@ export class CreateFundingLineDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
   @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => RepaymentThresholdDto)
   @ArrayMaxSize(20)
+  @ObjectsOf(RepaymentThresholdDto)
+  @ValidateNested({ each: true })
   repaymentThresholds?: RepaymentThresholdDto[];
 }
 export class UpdateFundingLineDto extends Versioned {
@@ -384,9 +407,9 @@ export class UpdateFundingLineDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
   @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => RepaymentThresholdDto)
   @ArrayMaxSize(20)
+  @ObjectsOf(RepaymentThresholdDto)
+  @ValidateNested({ each: true })
   repaymentThresholds?: RepaymentThresholdDto[];
 }
 export class ThresholdStateDto extends RepaymentThresholdDto {
