@@ -22,6 +22,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
 import { refuseBadInput } from './common/request-input';
 
+const AUTH = '/api/v1/auth/';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestIdOf(request: IncomingMessage): string {
@@ -53,6 +54,10 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   adapter.getInstance().addHook('preValidation', refuseBadInput);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
+    // Tokens, and whatever a caller may read, stay out of browser and proxy caches.
+    const credentials = request.headers.authorization !== undefined || request.url.startsWith(AUTH);
+    if (credentials && !reply.hasHeader('cache-control'))
+      void reply.header('Cache-Control', 'no-store');
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(options),

@@ -292,4 +292,51 @@ describe('bad input', () => {
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'repaymentThresholds' })]);
     });
   });
+
+  describe('council websites', () => {
+    it.each([
+      'javascript:alert(1)',
+      'JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://files.glasgow.gov.uk',
+      'www.glasgow.gov.uk',
+      'https://',
+    ])(
+      'answers a website %s with 400 naming website, and keeps the one stored',
+      async (website) => {
+        const admin = await world.user(glasgow, 'council_admin');
+        const before = await call(t, admin, 'get', `/councils/${glasgow}`, undefined, 200);
+        const res = await call(t, admin, 'patch', `/councils/${glasgow}`, {
+          website,
+          version: before.body.version,
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([
+          { field: 'website', message: 'website must be an http:// or https:// URL' },
+        ]);
+        const after = await call(t, admin, 'get', `/councils/${glasgow}`, undefined, 200);
+        expect(after.body.website).toBe(before.body.website);
+      },
+    );
+
+    it('answers a javascript: website at onboarding with 400 naming website', async () => {
+      const res = await call(t, world.admin, 'post', '/councils', {
+        gssCode: 'S12000038',
+        website: 'javascript:alert(1)',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'website' })]);
+    });
+
+    it('accepts an https website', async () => {
+      const admin = await world.user(glasgow, 'council_admin');
+      const before = await call(t, admin, 'get', `/councils/${glasgow}`, undefined, 200);
+      const res = await call(t, admin, 'patch', `/councils/${glasgow}`, {
+        website: 'https://www.glasgow.gov.uk/',
+        version: before.body.version,
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.website).toBe('https://www.glasgow.gov.uk/');
+    });
+  });
 });

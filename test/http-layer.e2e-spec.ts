@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { ProbeModule } from './support/probe.module';
 import { TestApp, createTestApp } from './support/test-app';
+import { PASSWORD, SignedIn, World, bearer } from './support/world';
 
 interface Trickled {
   /** Milliseconds from the first byte to the connection's close. */
@@ -82,5 +84,51 @@ describe('a request that arrives too slowly', () => {
     );
     expect(closedAfterMs).toBeLessThan(3000);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+});
+
+describe('answers that carry tokens or what a caller may read', () => {
+  let world: World;
+  let t: TestApp;
+  let officer: SignedIn;
+
+  beforeAll(async () => {
+    world = await World.start();
+    t = world.t;
+    officer = await world.user(await world.council('S12000018'), 'officer');
+  });
+  afterAll(() => t.close());
+
+  it('marks sign-in and refresh answers no-store', async () => {
+    const login = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: officer.email, password: PASSWORD });
+    expect(login.status).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
+    const refresh = await request(t.http)
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: login.body.refreshToken });
+    expect(refresh.status).toBe(200);
+    expect(refresh.headers['cache-control']).toBe('no-store');
+    const refused = await request(t.http)
+      .post('/api/v1/auth/login')
+      .send({ email: officer.email, password: 'not the password' });
+    expect(refused.headers['cache-control']).toBe('no-store');
+  });
+
+  it('marks every answer to an authenticated request no-store, errors included', async () => {
+    for (const path of ['/api/v1/me', '/api/v1/workstreams', '/api/v1/councils/nowhere']) {
+      const res = await request(t.http).get(path).set(bearer(officer));
+      expect([path, res.headers['cache-control']]).toEqual([path, 'no-store']);
+    }
+    const forged = await request(t.http).get('/api/v1/me').set('Authorization', 'Bearer forged');
+    expect(forged.status).toBe(401);
+    expect(forged.headers['cache-control']).toBe('no-store');
+  });
+
+  it('leaves public answers alone, and a Cache-Control a route sets itself', async () => {
+    expect((await request(t.http).get('/docs-json')).headers['cache-control']).toBeUndefined();
+    const health = await request(t.http).get('/health').set(bearer(officer));
+    expect(health.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
   });
 });

@@ -408,7 +408,7 @@ describe('council profiles, suspension and the audit trail', () => {
         await request(t.http)
           .patch(`/api/v1/councils/${councilA}`)
           .set(bearer(officerA))
-          .send({ website: 'x', version: 2 })
+          .send({ website: 'https://x.example', version: 2 })
       ).status,
     ).toBe(403);
     expect(
@@ -416,7 +416,7 @@ describe('council profiles, suspension and the audit trail', () => {
         await request(t.http)
           .patch(`/api/v1/councils/${councilA}`)
           .set(bearer(adminB))
-          .send({ website: 'x', version: 2 })
+          .send({ website: 'https://x.example', version: 2 })
       ).status,
     ).toBe(403);
   });

@@ -5,11 +5,22 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Length,
   Matches,
   MaxLength,
   Min,
 } from 'class-validator';
+
+/**
+ * A council's website is shown as a link: http or https only, so a `javascript:` or `data:`
+ * URL never reaches a page that renders it.
+ */
+const IsWebsite = () =>
+  IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_valid_protocol: true },
+    { message: '$property must be an http:// or https:// URL' },
+  );
 
 export class CouncilDirectoryEntryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -48,7 +59,11 @@ export class OnboardCouncilDto {
   @Matches(/^[A-Z]{3}$/, { message: 'registerCode must be three capital letters, like IVC' })
   registerCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
+  @ApiPropertyOptional({ example: 'https://www.inverclyde.gov.uk' })
+  @IsOptional()
+  @IsWebsite()
+  @MaxLength(300)
+  website?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
 }
 
@@ -63,7 +78,11 @@ export class UpdateCouncilDto {
   @Length(2, 200)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) website?: string;
+  @ApiPropertyOptional({ example: 'https://www.inverclyde.gov.uk' })
+  @IsOptional()
+  @IsWebsite()
+  @MaxLength(300)
+  website?: string;
   @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
 
