@@ -17,6 +17,7 @@ import { WorkstreamsReadSettingsOnce1763950000000 } from './1763950000000-workst
 import { EmailNormalised1763960000000 } from './1763960000000-email-normalised';
 import { ProvenSettings1763970000000 } from './1763970000000-proven-settings';
 import { ProvenSettingsOnce1763980000000 } from './1763980000000-proven-settings-once';
+import { DecisionsThatHold1763990000000 } from './1763990000000-decisions-that-hold';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   EmailNormalised1763960000000,
   ProvenSettings1763970000000,
   ProvenSettingsOnce1763980000000,
+  DecisionsThatHold1763990000000,
 ];

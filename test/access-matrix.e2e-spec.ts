@@ -1,6 +1,6 @@
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
-import { SignedIn, World, call, workstream } from './support/world';
+import { SignedIn, World, call, submittedCase, workstream } from './support/world';
 
 /**
  * DESIGN.md, "Visibility", route by route: a record the caller may not see answers 404, one
@@ -378,7 +378,7 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
     id.action = await lead('actions', { action: 'Agree scope' });
     id.risk = await lead('risks', { description: 'Funding', likelihood: 3, impact: 4 });
     id.funding = await lead('funding', { funder: 'Local Partnerships', amountPence: 1000 });
-    id.case = await lead('business-cases', { title: 'Outline case', status: 'submitted' });
+    id.case = await submittedCase(t, as.glasgowOfficer, id.W, 'Outline case');
     const own = (path: string, body: object) => create('inverclydeOfficer', path, body);
     id.participant = await own('/workstreams/:W/participants', { priorityRank: 1 });
     id.decision = await own('/workstreams/:W/business-cases/:case/decisions', {
@@ -397,17 +397,14 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
     id.vAction = await ownV('actions', { action: 'Appraise the options' });
     id.vRisk = await ownV('risks', { description: 'Budget', likelihood: 2, impact: 5 });
     id.vFunding = await ownV('funding', { funder: 'Reserves', amountPence: 5000 });
-    id.vCase = await ownV('business-cases', { title: 'Roads budget', status: 'submitted' });
+    id.vCase = await submittedCase(t, as.inverclydeOfficer, id.V, 'Roads budget');
     id.vParticipant = await ownV('participants', { priorityRank: 1 });
     id.vDecision = await ownV('business-cases/:vCase/decisions', {
       decision: 'approved',
       decidedOn: '2030-03-25',
     });
     id.V2 = await own('/workstreams', { title: 'Roads', serviceArea: 'roads', phase: 'research' });
-    id.v2Case = await own('/workstreams/:V2/business-cases', {
-      title: 'Roads',
-      status: 'submitted',
-    });
+    id.v2Case = await submittedCase(t, as.inverclydeOfficer, id.V2, 'Roads');
     id.B = (await workstream(t, as.banesOfficer, { title: 'Library review' })).id;
   });
   afterAll(() => t.close());
@@ -546,8 +543,9 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       expect(await auditCount()).toBe(before);
     });
 
-    it("keeps a line or a decision for the caller's council, whichever councilId it names", async () => {
+    it("answers 403 to a line or a decision naming another council's councilId, storing nothing", async () => {
       const councilId = id.inverclyde;
+      const before = await auditCount();
       const line = await send('glasgowOfficer', 'post', '/workstreams/:W/savings', {
         ...{ financialYear: '2032-33', cashable: true, councilId },
       });
@@ -557,9 +555,8 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
         '/workstreams/:W/business-cases/:case/decisions',
         { decision: 'deferred', decidedOn: '2030-04-01', councilId },
       );
-      for (const res of [line, decision]) {
-        expect([res.status, res.body.councilId]).toEqual([201, id.glasgow]);
-      }
+      for (const res of [line, decision]) expect(res.status).toBe(403);
+      expect(await auditCount()).toBe(before);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
-import { SignedIn, World, call, partnership, workstream } from './support/world';
+import { SignedIn, World, call, partnership, submittedCase, workstream } from './support/world';
 
 const GLASGOW = 'S12000049';
 const NORTH_LANARKSHIRE = 'S12000050';
@@ -245,14 +245,9 @@ describe('hardening', () => {
         partnershipId: clydeValley,
         leadCouncilIds: [glasgow],
       });
-      const theCase = await call(
-        t,
-        officerGlasgow,
-        'post',
-        `/workstreams/${other.id}/business-cases`,
-        { title: 'Payroll business case', status: 'submitted' },
-        201,
-      );
+      const theCase = {
+        body: { id: await submittedCase(t, officerGlasgow, other.id, 'Payroll business case') },
+      };
       await expect(
         stored(
           `INSERT INTO business_case_decisions (business_case_id, workstream_id, council_id, decision, decided_on)

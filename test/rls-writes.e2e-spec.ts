@@ -122,8 +122,8 @@ describe('row-level security on writes, with CASL bypassed', () => {
       ['key_actions', officerGlasgow, '/actions', { action: 'Procure a contract' }],
       ['funding_lines', officerGlasgow, '/funding', { funder: 'Scotland', amountPence: 9 }],
       ['status_updates', officerGlasgow, '/status-updates', { rag: 'green', period: 'Q1' }],
-      ['business_cases', officerGlasgow, '/business-cases', { title: 'OBC', status: 'submitted' }],
-      ['secondCase', officerGlasgow, '/business-cases', { title: 'FBC', status: 'submitted' }],
+      ['business_cases', officerGlasgow, '/business-cases', { title: 'OBC' }],
+      ['secondCase', officerGlasgow, '/business-cases', { title: 'FBC' }],
       ['workstream_participants', officerInverclyde, '/participants', {}],
       [
         'savings_lines',
@@ -133,6 +133,10 @@ describe('row-level security on writes, with CASL bypassed', () => {
       ],
     ];
     for (const [key, who, path, body] of records) ids[key] = await add(who, path, body);
+    for (const key of ['business_cases', 'secondCase']) {
+      const path = `/workstreams/${ids.W}/business-cases/${ids[key]}`;
+      await call(t, officerGlasgow, 'patch', path, { status: 'submitted', version: 1 }, 200);
+    }
     ids.business_case_decisions = await add(
       officerInverclyde,
       `/business-cases/${ids.business_cases}/decisions`,
@@ -430,7 +434,12 @@ describe('row-level security on writes, with CASL bypassed', () => {
           status,
         ]);
       const [draft] = await newCase(98, 'draft');
-      const [submitted] = await newCase(99, 'submitted');
+      const [submitted] = await newCase(99, 'draft');
+      await as(
+        'Glasgow officer',
+        `UPDATE business_cases SET status = 'submitted' WHERE id = $1 RETURNING id`,
+        [submitted.id],
+      );
       const decide = insert(
         'business_case_decisions',
         'business_case_id, council_id, decision, decided_on',

@@ -12,6 +12,8 @@ export interface DemoWorkstream {
   rank?: number;
   leads: string[];
   phase?: string;
+  /** Past business case with none recorded: the seed's words for why (the phase history keeps them). */
+  phaseReason?: string;
   description?: string;
   status?: { rag: string; period: string; reason?: string; narrative?: string };
   milestones?: { title: string; dueOn: string }[];
@@ -193,6 +195,7 @@ export const DEMO_PARTNERSHIPS: DemoPartnership[] = [
         serviceArea: 'social_transport_fleet',
         leads: [YORK],
         phase: 'implementation',
+        phaseReason: 'City of York Council led a joint procurement of refuse vehicles.',
         description: 'City of York Council led a joint procurement of refuse vehicles.',
       },
       {
@@ -223,6 +226,8 @@ export const DEMO_PARTNERSHIPS: DemoPartnership[] = [
         serviceArea: 'audit',
         leads: [BANES],
         phase: 'live',
+        phaseReason:
+          'Joint working arrangements such as the B&NES Head of Audit leading the delivery of the Internal Audit function for both councils.',
       },
       {
         title: 'Joint procurement',
@@ -263,6 +268,7 @@ export const DECATS = {
     title: 'VfM-4d Explore opportunities for collaboration (DECATS)',
     serviceArea: 'back_office',
     phase: 'implementation',
+    phaseReason: 'Contract with Local Partnerships to join DECATS agreed',
     description:
       "Delivering Efficient Corporate And Transactional Services: a diagnostic of the Council's back office functions, with Local Partnerships and PwC.",
   },

@@ -13,6 +13,7 @@ import {
   DEMO_COUNCILS,
   DEMO_PARTNERSHIPS,
   DemoPartnership,
+  DemoWorkstream,
   INVERCLYDE,
   INVERCLYDE_PRIORITIES,
   LEEDS,
@@ -144,8 +145,9 @@ async function seedPartnership(
       partnershipId: id,
       leadCouncilIds: ids(w.leads),
       priorityRank: w.rank,
-      phase: w.phase,
+      phase: w.phaseReason ? undefined : w.phase,
     });
+    if (w.phaseReason) await moveOn(api, officer.get(w.leads[0])!, created, w);
     titles.set(w.title, created.id as string);
     const lead = officer.get(w.leads[0])!;
     if (w.status)
@@ -156,9 +158,28 @@ async function seedPartnership(
   }
 }
 
+/**
+ * A workstream the seed shows past its business case with none recorded starts as an idea
+ * and moves on with the seed's words as the reason none was needed.
+ */
+async function moveOn(
+  api: DemoClient,
+  email: string,
+  created: Record<string, unknown>,
+  w: Pick<DemoWorkstream, 'phase' | 'phaseReason'>,
+): Promise<void> {
+  await api.as(email, 'PATCH', `/workstreams/${created.id as string}`, {
+    phase: w.phase,
+    phaseReason: w.phaseReason,
+    version: created.version,
+  });
+}
+
 /** Leeds' private improvement priority, with its funding at risk and key actions. */
 async function seedDecats(api: DemoClient, leeds: string): Promise<void> {
-  const w = await api.as(leeds, 'POST', '/workstreams', DECATS.workstream);
+  const { phase, phaseReason, ...fields } = DECATS.workstream;
+  const w = await api.as(leeds, 'POST', '/workstreams', fields);
+  await moveOn(api, leeds, w, { phase, phaseReason });
   const path = `/workstreams/${w.id as string}`;
   await api.as(leeds, 'POST', `${path}/status-updates`, DECATS.status);
   await api.as(leeds, 'POST', `${path}/funding`, DECATS.funding);

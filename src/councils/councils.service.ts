@@ -59,7 +59,8 @@ export class CouncilsService {
     if (!isUuid(id)) throw new NotFoundException('No council with that id');
     const [council] = await this.txHost.tx.query<CouncilDto[]>(
       `SELECT ${DIRECTORY}, p.register_code AS "registerCode", p.region, p.status, p.website,
-              p.contact_email AS "contactEmail", p.address, p.version
+              p.contact_email AS "contactEmail", p.address,
+              p.commit_requires_approved_business_case AS "commitRequiresApprovedBusinessCase", p.version
          FROM councils c LEFT JOIN council_profiles p ON p.council_id = c.id
         WHERE c.id = $1`,
       [id],
@@ -141,7 +142,9 @@ export class CouncilsService {
     }
     const [rows] = await this.txHost.tx.query<[{ version: number }[], number]>(
       `UPDATE council_profiles SET website = coalesce($2, website), contact_email = coalesce($3, contact_email),
-              address = coalesce($4, address), status = coalesce($5, status), version = version + 1
+              address = coalesce($4, address), status = coalesce($5, status),
+              commit_requires_approved_business_case = coalesce($7, commit_requires_approved_business_case),
+              version = version + 1
         WHERE council_id = $1 AND version = $6 RETURNING version`,
       [
         id,
@@ -150,6 +153,7 @@ export class CouncilsService {
         dto.address ?? null,
         dto.status ?? null,
         dto.version,
+        dto.commitRequiresApprovedBusinessCase ?? null,
       ],
     );
     if (!rows.length) throw new StaleVersionProblem('council profile');

@@ -89,6 +89,7 @@ export class MembersService {
     if (dto.leftOn && dto.leftOn < member.joinedOn) {
       throw new ValidationProblem([{ field: 'leftOn', message: 'leftOn is before joinedOn' }]);
     }
+    if (dto.leftOn && !member.leftOn) await this.assertLeadsNothing(partnershipId, member);
     const rows = await this.txHost.tx.query<[{ id: string }[], number]>(
       `UPDATE partnership_members SET role = coalesce($2, role), left_on = coalesce($3::date, left_on),
               version = version + 1
@@ -97,6 +98,27 @@ export class MembersService {
     );
     if (!rows[0][0]) throw new StaleVersionProblem('membership');
     return this.get(memberId);
+  }
+
+  /**
+   * A lead authority cannot just walk away: while a council leads workstreams of the
+   * partnership that are not closed, its membership does not end (409 naming them).
+   */
+  private async assertLeadsNothing(partnershipId: string, member: MemberDto): Promise<void> {
+    const led = await this.txHost.tx.query<{ id: string; title: string }[]>(
+      `SELECT id, title FROM workstreams
+        WHERE partnership_id = $1 AND $2 = ANY (lead_council_ids) AND phase <> 'closed'
+        ORDER BY title, id`,
+      [partnershipId, member.councilId],
+    );
+    if (led.length) {
+      throw new ConflictException({
+        message: `The council leads ${led.length} workstream(s) of this partnership (${led
+          .map((w) => w.title)
+          .join('; ')}); hand the lead over before its membership ends`,
+        workstreamIds: led.map((w) => w.id),
+      });
+    }
   }
 
   /** Ends a current membership today; the row stays as history. */

@@ -25,3 +25,20 @@ export function payback(thresholds: RepaymentThreshold[], realisedSavingsPence: 
     thresholds: marked,
   };
 }
+
+/** Why a funding line's thresholds cannot stand: they must ascend and repay at most the amount. */
+export function thresholdProblem(
+  thresholds: RepaymentThreshold[],
+  amountPence: number,
+): string | undefined {
+  for (let i = 1; i < thresholds.length; i++) {
+    if (thresholds[i].realisedSavingsPence <= thresholds[i - 1].realisedSavingsPence) {
+      return 'repaymentThresholds must ascend by realisedSavingsPence';
+    }
+  }
+  const total = thresholds.reduce((sum, t) => sum + t.repaymentPence, 0);
+  if (total > amountPence) {
+    return `repaymentThresholds repay ${total} pence in all, more than the ${amountPence} pence funded`;
+  }
+  return undefined;
+}

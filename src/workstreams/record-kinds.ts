@@ -9,7 +9,7 @@ import { CursorValue } from '../common/pagination';
 import { ValidationProblem } from '../common/problem';
 import { isoTimestamp } from '../common/sql';
 import { SubjectName } from '../tenancy/ability';
-import { RepaymentThreshold, payback } from './payback';
+import { RepaymentThreshold, payback, thresholdProblem } from './payback';
 import { WorkstreamRef } from './workstream-access.service';
 
 export type RecordRow = Record<string, unknown> & { id: string; version?: number };
@@ -28,11 +28,13 @@ export interface RecordKind {
   /** The sort, its key's fields with what each holds (for the cursor), and the keyset condition. */
   order: { by: string; key: [string, CursorValue][]; after: (first: number) => string };
   prepare?: (input: Values, current?: Values) => Values;
+  /** The record as it will be; `current` is the stored one when it is being changed. */
   check?: (
     tx: EntityManager,
     workstream: WorkstreamRef,
     values: Values,
     scope: Values,
+    current?: Values,
   ) => Promise<void>;
   present?: (tx: EntityManager, rows: RecordRow[]) => Promise<RecordRow[]>;
 }
@@ -70,6 +72,43 @@ async function assertTakesPart(
     throw new ConflictException(
       'Only a council that takes part in this workstream (a lead authority or a participant) keeps its decisions and savings; record its participation first',
     );
+  }
+}
+
+/** Inverclyde's rule, as each council sets it in its profile (on unless turned off). */
+async function requiresApproval(tx: EntityManager, councilId: string): Promise<boolean> {
+  const [row] = await tx.query<{ required: boolean }[]>(
+    `SELECT commit_requires_approved_business_case AS required FROM council_profiles WHERE council_id = $1`,
+    [councilId],
+  );
+  return row?.required ?? true;
+}
+
+/**
+ * A council committed on the strength of an approval keeps it while the commitment stands:
+ * 409 naming the participation, unless another approval of the council's still carries it.
+ */
+async function assertCommitmentNotBuiltOn(
+  tx: EntityManager,
+  workstream: WorkstreamRef,
+  decision: Values,
+): Promise<void> {
+  const councilId = decision.councilId as string;
+  if (!(await requiresApproval(tx, councilId))) return;
+  const [participation] = await tx.query<{ id: string; others: boolean }[]>(
+    `SELECT p.id, EXISTS (
+              SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
+               WHERE d.workstream_id = p.workstream_id AND d.council_id = p.council_id
+                 AND d.decision = 'approved' AND c.status <> 'draft' AND d.id <> $3) AS others
+       FROM workstream_participants p
+      WHERE p.workstream_id = $1 AND p.council_id = $2 AND p.status = 'committed'`,
+    [workstream.id, councilId, decision.id],
+  );
+  if (participation && !participation.others) {
+    throw new ConflictException({
+      message: `The council is committed to this workstream on the strength of this approval (participation ${participation.id}); withdraw the commitment first`,
+      participationId: participation.id,
+    });
   }
 }
 
@@ -169,12 +208,22 @@ export const STATUS_UPDATES: RecordKind = {
   order: { by: 'r.seq DESC', key: [['seq', 'integer']], after: (n) => `r.seq < $${n}::bigint` },
 };
 
+/** Where a business case may go from each status (the database keeps the same rule). */
+const CASE_MOVES: Record<string, string[]> = {
+  draft: ['submitted'],
+  submitted: ['approved', 'rejected'],
+  approved: [],
+  rejected: [],
+};
+
 export const BUSINESS_CASES: RecordKind = {
   table: 'business_cases',
   noun: 'business case',
   select: `${common}, r.number, r.title, r.summary, r.status,
     r.estimated_cost_pence::float8 AS "estimatedCostPence",
-    r.estimated_savings_pence::float8 AS "estimatedSavingsPence", ${stamps}`,
+    r.estimated_savings_pence::float8 AS "estimatedSavingsPence",
+    ${isoTimestamp('r.submitted_at', 'submittedAt')}, r.submitted_by AS "submittedByUserId",
+    ${isoTimestamp('r.decided_at', 'decidedAt')}, r.decided_by AS "decidedByUserId", ${stamps}`,
   writable: {
     title: 'title',
     summary: 'summary',
@@ -184,6 +233,32 @@ export const BUSINESS_CASES: RecordKind = {
   },
   computed: {
     number: '(SELECT coalesce(max(number), 0) + 1 FROM business_cases WHERE workstream_id = $1)',
+  },
+  // Created as a draft; draft → submitted → approved or rejected. Submitted: costs and savings
+  // frozen. Decided: immutable, and a change is a new business case (the next number).
+  prepare: (input, current) => {
+    if (!current) return input;
+    const from = current.status as string;
+    if (!CASE_MOVES[from].length) {
+      throw new ConflictException(
+        `Business case ${String(current.number)} is ${from} and cannot change; record a change as a new business case`,
+      );
+    }
+    const to = input.status as string | undefined;
+    if (to && to !== from && !CASE_MOVES[from].includes(to)) {
+      throw new ConflictException(
+        `A ${from} business case moves only to ${CASE_MOVES[from].join(' or ')}, not to ${to}`,
+      );
+    }
+    const frozen = ['estimatedCostPence', 'estimatedSavingsPence'].filter(
+      (field) => input[field] !== undefined && input[field] !== current[field],
+    );
+    if (from !== 'draft' && frozen.length) {
+      throw new ConflictException(
+        `A submitted business case's costs and estimated savings are frozen (${frozen.join(', ')}); record a change as a new business case`,
+      );
+    }
+    return input;
   },
   order: {
     by: 'r.number, r.id',
@@ -200,7 +275,8 @@ export const DECISIONS: RecordKind = {
   noun: 'business case decision',
   councilOwned: { subject: 'BusinessCaseDecision' },
   select: `${common}, r.business_case_id AS "businessCaseId", r.council_id AS "councilId", r.decision,
-    ${date('r.decided_on', 'decidedOn')}, r.decision_body AS "decisionBody", r.reference, ${stamps}`,
+    ${date('r.decided_on', 'decidedOn')}, r.decision_body AS "decisionBody", r.reference,
+    r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: {
     decision: 'decision',
     decidedOn: 'decided_on',
@@ -208,9 +284,13 @@ export const DECISIONS: RecordKind = {
     reference: 'reference',
   },
   order: byCreation,
-  // A council decides on a business case that has been put to it, not on a draft.
-  check: async (tx, workstream, values, scope) => {
+  // A council decides on a business case that has been put to it, not on a draft; an approval
+  // its commitment stands on is not withdrawn while the commitment stands.
+  check: async (tx, workstream, values, scope, current) => {
     await assertTakesPart(tx, workstream, values);
+    if (current?.decision === 'approved' && values.decision !== 'approved') {
+      await assertCommitmentNotBuiltOn(tx, workstream, values);
+    }
     const [row] = await tx.query<{ status: string }[]>(
       `SELECT status FROM business_cases WHERE id = $1`,
       [scope.business_case_id],
@@ -229,7 +309,8 @@ export const PARTICIPANTS: RecordKind = {
   councilOwned: { subject: 'Participant' },
   select: `${common}, r.council_id AS "councilId",
     (SELECT c.name FROM councils c WHERE c.id = r.council_id) AS "councilName",
-    r.priority_rank AS "priorityRank", r.status, r.reason, ${stamps}`,
+    r.priority_rank AS "priorityRank", r.status, r.reason,
+    r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: { priorityRank: 'priority_rank', status: 'status', reason: 'reason' },
   order: byCreation,
   check: async (tx, workstream, values) => {
@@ -258,7 +339,7 @@ export const PARTICIPANTS: RecordKind = {
         },
       ]);
     }
-    if (values.status === 'committed') {
+    if (values.status === 'committed' && (await requiresApproval(tx, values.councilId as string))) {
       const approved = await tx.query<unknown[]>(
         `SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
           WHERE d.workstream_id = $1 AND d.council_id = $2 AND d.decision = 'approved'
@@ -280,7 +361,7 @@ export const SAVINGS_LINES: RecordKind = {
   councilOwned: { subject: 'SavingsLine' },
   select: `${common}, r.council_id AS "councilId", r.financial_year AS "financialYear",
     r.planned_pence::float8 AS "plannedPence", r.realised_pence::float8 AS "realisedPence", r.cashable,
-    r.description, ${stamps}`,
+    r.description, r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: {
     financialYear: 'financial_year',
     plannedPence: 'planned_pence',
@@ -312,20 +393,78 @@ export const FUNDING_LINES: RecordKind = {
     repaymentThresholds: 'repayment_thresholds',
   },
   order: byCreation,
-  prepare: (input) =>
-    input.repaymentThresholds === undefined
+  // Thresholds ascend and together repay no more than was funded (the database agrees).
+  prepare: (input, current) => {
+    const thresholds = (input.repaymentThresholds ??
+      current?.repaymentThresholds) as RepaymentThreshold[];
+    const amount = (input.amountPence ?? current?.amountPence) as number;
+    const problem = thresholdProblem(thresholds ?? [], amount);
+    if (problem) throw new ValidationProblem([{ field: 'repaymentThresholds', message: problem }]);
+    return input.repaymentThresholds === undefined
       ? input
-      : { ...input, repaymentThresholds: JSON.stringify(input.repaymentThresholds) },
-  // What has become repayable, from the workstream's realised savings to date.
+      : { ...input, repaymentThresholds: JSON.stringify(input.repaymentThresholds) };
+  },
+  // What has become repayable from the workstream's realised savings to date, what has been
+  // repaid, and what is still owed.
   present: async (tx, rows) => {
     if (!rows.length) return rows;
     const [{ realised }] = await tx.query<{ realised: number }[]>(
       `SELECT coalesce(sum(realised_pence), 0)::float8 AS realised FROM savings_lines WHERE workstream_id = $1`,
       [rows[0].workstreamId],
     );
+    const repaid = await tx.query<{ id: string; repaid: number }[]>(
+      `SELECT funding_line_id AS id, sum(amount_pence)::float8 AS repaid FROM funding_repayments
+        WHERE funding_line_id = ANY ($1) GROUP BY funding_line_id`,
+      [rows.map((row) => row.id)],
+    );
+    const repaidOf = new Map(repaid.map((r) => [r.id, r.repaid]));
     return rows.map((row) => {
       const result = payback(row.repaymentThresholds as RepaymentThreshold[], realised);
-      return { ...row, ...result, repaymentThresholds: result.thresholds, thresholds: undefined };
+      const repaidPence = repaidOf.get(row.id) ?? 0;
+      return {
+        ...row,
+        ...result,
+        repaymentThresholds: result.thresholds,
+        thresholds: undefined,
+        repaidPence,
+        owedPence: Math.max(0, result.repayablePence - repaidPence),
+      };
     });
+  },
+};
+
+/** A repayment made under a funding line's thresholds (date, amount, reference). */
+export const REPAYMENTS: RecordKind = {
+  table: 'funding_repayments',
+  noun: 'repayment',
+  select: `${common}, r.funding_line_id AS "fundingLineId", ${date('r.paid_on', 'paidOn')},
+    r.amount_pence::float8 AS "amountPence", r.reference, ${stamps}`,
+  writable: { paidOn: 'paid_on', amountPence: 'amount_pence', reference: 'reference' },
+  order: {
+    by: 'r.paid_on, r.id',
+    key: [
+      ['paidOn', 'date'],
+      ['id', 'uuid'],
+    ],
+    after: (n) => `(r.paid_on, r.id) > ($${n}::date, $${n + 1}::uuid)`,
+  },
+  // Together, the repayments never exceed what the line's thresholds ask back.
+  check: async (tx, workstream, values, scope) => {
+    const [line] = await tx.query<{ asked: number; repaid: number }[]>(
+      `SELECT (SELECT coalesce(sum((t ->> 'repaymentPence')::bigint), 0)
+                 FROM jsonb_array_elements(f.repayment_thresholds) t)::float8 AS asked,
+              (SELECT coalesce(sum(amount_pence), 0) FROM funding_repayments
+                WHERE funding_line_id = f.id AND id IS DISTINCT FROM $3)::float8 AS repaid
+         FROM funding_lines f WHERE f.id = $1 AND f.workstream_id = $2`,
+      [scope.funding_line_id, workstream.id, values.id ?? null],
+    );
+    if (line && line.repaid + (values.amountPence as number) > line.asked) {
+      throw new ValidationProblem([
+        {
+          field: 'amountPence',
+          message: `repayments would exceed the ${line.asked} pence the thresholds ask back (${line.repaid} repaid)`,
+        },
+      ]);
+    }
   },
 };

@@ -120,6 +120,7 @@ export class WorkstreamRecordsService {
       workstream,
       { ...current, ...Object.fromEntries(sent) },
       scope,
+      current,
     );
     const params: unknown[] = [id, input.version];
     const sets = assignments(values, kind.writable, params);
@@ -132,8 +133,20 @@ export class WorkstreamRecordsService {
     return this.find(kind, workstreamId, id, scope);
   }
 
-  /** Records a council keeps for itself are its own; a platform admin names the council. */
+  /**
+   * A council acts for itself: records it keeps are its own, and naming another council is
+   * 403. A platform admin names the council it acts for (the record then says so).
+   */
   private ownerCouncil(actor: Actor, input: Record<string, unknown>): { councilId: string } {
+    if (
+      actor.role !== 'platform_admin' &&
+      input.councilId !== undefined &&
+      input.councilId !== actor.councilId
+    ) {
+      throw new ForbiddenException(
+        'A council records only its own participation, decisions and savings',
+      );
+    }
     const councilId = actor.role === 'platform_admin' ? input.councilId : actor.councilId;
     if (typeof councilId !== 'string') {
       throw new ValidationProblem([{ field: 'councilId', message: 'councilId is required' }]);

@@ -7,6 +7,7 @@ import { ServiceAreasService } from './service-areas.service';
 import { WorkstreamAccess } from './workstream-access.service';
 import { WorkstreamRecordsController } from './workstream-records.controller';
 import { WorkstreamRecordsService } from './workstream-records.service';
+import { RepaymentsController } from './repayments.controller';
 import { WorkstreamsController } from './workstreams.controller';
 import { WorkstreamsService } from './workstreams.service';
 
@@ -17,6 +18,7 @@ import { WorkstreamsService } from './workstreams.service';
     WorkstreamRecordsController,
     ParticipationController,
     InsightsController,
+    RepaymentsController,
   ],
   providers: [
     WorkstreamsService,

@@ -17,7 +17,7 @@ import {
   WorkstreamDto,
   WorkstreamQueryDto,
 } from './dto/workstream.dto';
-import { Phase, phaseMove } from './phase';
+import { Phase, entersApproval, phaseMove } from './phase';
 import { WorkstreamAccess, WorkstreamRef } from './workstream-access.service';
 import { workstreamListQuery } from './workstream-list.query';
 
@@ -166,9 +166,31 @@ export class WorkstreamsService {
     if (leadCouncilIds && dto.leadOfficerId === undefined) {
       await this.assertOfficerStillLeads(id, leadCouncilIds);
     }
-    await this.recordPhaseChange(workstream, dto.phase, null);
+    await this.assertMayEnterApproval(workstream, dto);
+    await this.recordPhaseChange(workstream, dto.phase, dto.phaseReason ?? null);
     await this.write(id, { ...dto, leadCouncilIds }, dto.version);
     return this.get(actor, id);
+  }
+
+  /**
+   * Approved or later only with an approved business case, or a recorded reason that none is
+   * needed (Lancaster's winter maintenance began as a joint arrangement).
+   */
+  private async assertMayEnterApproval(
+    workstream: WorkstreamRef,
+    dto: UpdateWorkstreamDto,
+  ): Promise<void> {
+    if (!dto.phase || !entersApproval(workstream.phase as Phase, dto.phase as Phase)) return;
+    if (dto.phaseReason?.trim()) return;
+    const approved = await this.txHost.tx.query<unknown[]>(
+      `SELECT 1 FROM business_cases WHERE workstream_id = $1 AND status = 'approved' LIMIT 1`,
+      [workstream.id],
+    );
+    if (!approved.length) {
+      throw new ConflictException(
+        `A workstream moves to ${dto.phase} with an approved business case, or with phaseReason saying why none is needed`,
+      );
+    }
   }
 
   /** Back to an earlier phase, with the reason kept in the phase history. */

@@ -160,3 +160,17 @@ export async function workstream(
   const res = await call(t, who, 'post', '/workstreams', { serviceArea: 'other', ...fields }, 201);
   return { id: res.body.id as string, version: res.body.version as number };
 }
+
+/** A business case put to the councils: created as a draft by `who`, then submitted. */
+export async function submittedCase(
+  t: TestApp,
+  who: SignedIn,
+  workstreamId: string,
+  title: string,
+): Promise<string> {
+  const path = `/workstreams/${workstreamId}/business-cases`;
+  const draft = await call(t, who, 'post', path, { title }, 201);
+  const id = draft.body.id as string;
+  await call(t, who, 'patch', `${path}/${id}`, { status: 'submitted', version: 1 }, 200);
+  return id;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
-  IsEmail,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsNormalizedEmail } from '../../common/email';
 
 /**
  * A council's website is shown as a link: http or https only, so a `javascript:` or `data:`
@@ -38,6 +39,11 @@ export class CouncilDto extends CouncilDirectoryEntryDto {
   @ApiPropertyOptional({ enum: ['active', 'suspended'] }) status?: string;
   @ApiPropertyOptional() website?: string | null;
   @ApiPropertyOptional() contactEmail?: string | null;
+  @ApiPropertyOptional({
+    description:
+      "Inverclyde's rule: the council commits to a workstream only after approving a business case for it (on by default)",
+  })
+  commitRequiresApprovedBusinessCase?: boolean;
   @ApiPropertyOptional() address?: string | null;
   @ApiPropertyOptional({ description: 'Profile version, for PATCH' }) version?: number;
 }
@@ -64,7 +70,7 @@ export class OnboardCouncilDto {
   @IsWebsite()
   @MaxLength(300)
   website?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @IsNormalizedEmail() contactEmail?: string;
 }
 
 /** A council admin edits their own profile; only a platform admin changes `status`. */
@@ -83,8 +89,16 @@ export class UpdateCouncilDto {
   @IsWebsite()
   @MaxLength(300)
   website?: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() contactEmail?: string;
+  @ApiPropertyOptional() @IsOptional() @IsNormalizedEmail() contactEmail?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) address?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Commit to a workstream only after approving a business case for it (council admins; on by default)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  commitRequiresApprovedBusinessCase?: boolean;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'] })
   @IsOptional()

@@ -25,15 +25,15 @@ import { ValidationProblem } from '../../common/problem';
 import { IsFinancialYear } from '../financial-year';
 import { RAGS } from './workstream.dto';
 
-const MAX_PENCE = 10 ** 15;
+export const MAX_PENCE = 10 ** 15;
 const TEXT = 10000;
 const REASON_REQUIRED = 'reason is required for a red or amber status (3 to 10000 characters)';
 
-class Versioned {
+export class Versioned {
   @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
 }
 
-class RecordDto {
+export class RecordDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workstreamId: string;
   @ApiProperty() version: number;
@@ -183,13 +183,10 @@ export class StatusUpdateDto {
 
 // Business cases and decisions
 export const BUSINESS_CASE_STATUSES = ['draft', 'submitted', 'approved', 'rejected'] as const;
+/** A business case starts as a draft (its status is not given). */
 export class CreateBusinessCaseDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) summary?: string;
-  @ApiPropertyOptional({ enum: BUSINESS_CASE_STATUSES, default: 'draft' })
-  @IsOptional()
-  @IsIn(BUSINESS_CASE_STATUSES)
-  status?: string;
   @ApiPropertyOptional({ example: 15000000 })
   @IsOptional()
   @IsInt()
@@ -206,7 +203,11 @@ export class CreateBusinessCaseDto {
 export class UpdateBusinessCaseDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) summary?: string;
-  @ApiPropertyOptional({ enum: BUSINESS_CASE_STATUSES })
+  @ApiPropertyOptional({
+    enum: BUSINESS_CASE_STATUSES,
+    description:
+      'draft → submitted → approved or rejected; submitted freezes the costs and savings, decided freezes everything (409)',
+  })
   @IsOptional()
   @IsIn(BUSINESS_CASE_STATUSES)
   status?: string;
@@ -225,6 +226,10 @@ export class BusinessCaseDto extends RecordDto {
   @ApiProperty({ enum: BUSINESS_CASE_STATUSES }) status: string;
   @ApiProperty() estimatedCostPence: number;
   @ApiProperty() estimatedSavingsPence: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) submittedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) submittedByUserId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) decidedByUserId: string | null;
 }
 export const DECISIONS = ['approved', 'rejected', 'deferred'] as const;
 export class CreateDecisionDto {
@@ -242,7 +247,8 @@ export class CreateDecisionDto {
   reference?: string;
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Platform admins only: the council deciding',
+    description:
+      'The council deciding: your own (another council is 403); a platform admin names the council it acts for',
   })
   @IsOptional()
   @IsUUID()
@@ -257,6 +263,8 @@ export class UpdateDecisionDto extends Versioned {
 export class DecisionDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) businessCaseId: string;
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
+  recordedByPlatformAdmin: boolean;
   @ApiProperty({ enum: DECISIONS }) decision: string;
   @ApiProperty() decidedOn: string;
   @ApiProperty({ nullable: true, type: String }) decisionBody: string | null;
@@ -273,7 +281,8 @@ export const PARTICIPATION_STATUSES = [
 export class CreateParticipantDto {
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Platform admins only; otherwise your council',
+    description:
+      'Your own council (another council is 403); a platform admin names the council it acts for',
   })
   @IsOptional()
   @IsUUID()
@@ -303,6 +312,8 @@ export class UpdateParticipantDto extends Versioned {
 }
 export class ParticipantDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
+  recordedByPlatformAdmin: boolean;
   @ApiProperty() councilName: string;
   @ApiProperty({ nullable: true, type: Number }) priorityRank: number | null;
   @ApiProperty({ enum: PARTICIPATION_STATUSES }) status: string;
@@ -313,7 +324,8 @@ export class ParticipantDto extends RecordDto {
 export class CreateSavingsLineDto {
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Platform admins only; otherwise your council',
+    description:
+      'Your own council (another council is 403); a platform admin names the council it acts for',
   })
   @IsOptional()
   @IsUUID()
@@ -343,6 +355,8 @@ export class UpdateSavingsLineDto extends Versioned {
 }
 export class SavingsLineDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
+  recordedByPlatformAdmin: boolean;
   @ApiProperty({ example: '2025-26' }) financialYear: string;
   @ApiProperty() plannedPence: number;
   @ApiProperty() realisedPence: number;
@@ -425,4 +439,6 @@ export class FundingLineDto extends RecordDto {
   realisedSavingsPence: number;
   @ApiProperty({ description: 'Repayable now: the sum of the thresholds reached' })
   repayablePence: number;
+  @ApiProperty({ description: 'Repaid so far (the repayments recorded)' }) repaidPence: number;
+  @ApiProperty({ description: 'Repayable now and not yet repaid' }) owedPence: number;
 }

@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { IsFinancialYear } from '../financial-year';
-import { PHASES } from '../phase';
+import { PHASES, STARTING_PHASES } from '../phase';
 
 export const RAGS = ['red', 'amber', 'green'] as const;
 
@@ -146,9 +146,13 @@ export class CreateWorkstreamDto extends WorkstreamFields {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   leadCouncilIds?: string[];
-  @ApiPropertyOptional({ enum: PHASES, default: 'idea' })
+  @ApiPropertyOptional({
+    enum: STARTING_PHASES,
+    default: 'idea',
+    description: 'A workstream starts as an idea, in research or at business case',
+  })
   @IsOptional()
-  @IsIn(PHASES)
+  @IsIn(STARTING_PHASES)
   phase?: string;
 }
 
@@ -161,10 +165,24 @@ export class UpdateWorkstreamDto extends WorkstreamFields {
   @ArrayMinSize(1)
   @ArrayMaxSize(20)
   leadCouncilIds?: string[];
-  @ApiPropertyOptional({ enum: PHASES, description: 'Forward only; use POST …/reopen to go back' })
+  @ApiPropertyOptional({
+    enum: PHASES,
+    description:
+      'Forward only; use POST …/reopen to go back. Approved or later needs an approved business case, or phaseReason',
+  })
   @IsOptional()
   @IsIn(PHASES)
   phase?: string;
+  @ApiPropertyOptional({
+    description:
+      'Why no business case is needed (e.g. "began as a joint arrangement"); kept in the phase history',
+    example: 'Winter maintenance began as a joint arrangement between the two councils',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  phaseReason?: string;
   @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
 }
 
