@@ -173,7 +173,9 @@ export class DecisionsThatHold1763990000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX funding_repayments_list ON funding_repayments (funding_line_id, paid_on, id)`,
     );
-    await db.query(`CREATE INDEX funding_repayments_workstream ON funding_repayments (workstream_id)`);
+    await db.query(
+      `CREATE INDEX funding_repayments_workstream ON funding_repayments (workstream_id)`,
+    );
     // A repayment belongs to a funding line of its own workstream, and together they never
     // exceed what the line's thresholds ask back.
     await db.query(
@@ -274,7 +276,9 @@ export class DecisionsThatHold1763990000000 implements MigrationInterface {
     await db.query(`DROP FUNCTION workstreams_phase_rule()`);
     await db.query(`DROP TRIGGER business_case_decisions_commitment ON business_case_decisions`);
     await db.query(`DROP FUNCTION business_case_decisions_commitment()`);
-    await db.query(`ALTER TABLE council_profiles DROP COLUMN commit_requires_approved_business_case`);
+    await db.query(
+      `ALTER TABLE council_profiles DROP COLUMN commit_requires_approved_business_case`,
+    );
     await db.query(`DROP TRIGGER business_cases_lifecycle ON business_cases`);
     await db.query(`DROP FUNCTION business_cases_lifecycle()`);
     await db.query(`

@@ -18,6 +18,7 @@ import { EmailNormalised1763960000000 } from './1763960000000-email-normalised';
 import { ProvenSettings1763970000000 } from './1763970000000-proven-settings';
 import { ProvenSettingsOnce1763980000000 } from './1763980000000-proven-settings-once';
 import { DecisionsThatHold1763990000000 } from './1763990000000-decisions-that-hold';
+import { DatedAsReported1764000000000 } from './1764000000000-dated-as-reported';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   ProvenSettings1763970000000,
   ProvenSettingsOnce1763980000000,
   DecisionsThatHold1763990000000,
+  DatedAsReported1764000000000,
 ];

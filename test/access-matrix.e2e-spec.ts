@@ -491,8 +491,10 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       }
       const own = await send('inverclydeViewer', 'get', '/savings/totals?workstreamId=:V');
       expect(own.body.total.plannedPence).toBeGreaterThan(0);
-      // Only a platform admin chooses whose dashboard; anyone else gets their own council's.
-      const dashboard = await send('banesOfficer', 'get', '/dashboard?councilId=:inverclyde');
+      // Only a platform admin chooses whose dashboard; anyone else naming another council is 403.
+      const other = await send('banesOfficer', 'get', '/dashboard?councilId=:inverclyde');
+      expect(other.status).toBe(403);
+      const dashboard = await send('banesOfficer', 'get', '/dashboard?councilId=:banes');
       expect(dashboard.status).toBe(200);
       expect(dashboard.body).toMatchObject({ councilId: id.banes, workstreams: { total: 1 } });
     });

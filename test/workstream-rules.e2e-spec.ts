@@ -438,8 +438,13 @@ describe('savings totals', () => {
   });
   afterAll(() => t.close());
 
-  const totals = async (who: SignedIn, query = '') =>
-    (await call(t, who, 'get', `/savings/totals${query}`, undefined, 200)).body;
+  /** The totals, as at today unless the query says otherwise (the `asOf` answered is checked). */
+  const totals = async (who: SignedIn, query = '') => {
+    const { asOf, ...body } = (await call(t, who, 'get', `/savings/totals${query}`, undefined, 200))
+      .body as Record<string, unknown>;
+    expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    return body;
+  };
   /** A totals row: its group, then planned, realised, cashable planned, cashable realised (£). */
   const sums = <G extends object>(
     group: G,

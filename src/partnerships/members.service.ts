@@ -17,13 +17,15 @@ import {
   MemberDto,
   MemberQueryDto,
   PartnershipDto,
+  EndAdministrationDto,
   PassAdministrationDto,
   UpdateMemberDto,
 } from './dto/partnership.dto';
 import { PartnershipsService } from './partnerships.service';
 
 const COLUMNS = `m.id, m.partnership_id AS "partnershipId", m.council_id AS "councilId",
-  c.name AS "councilName", m.role, to_char(m.joined_on, 'YYYY-MM-DD') AS "joinedOn",
+  c.name AS "councilName", m.role, (m.role = 'chair' OR m.chairs) AS chair,
+  to_char(m.joined_on, 'YYYY-MM-DD') AS "joinedOn",
   to_char(m.left_on, 'YYYY-MM-DD') AS "leftOn", m.version`;
 const FROM = `partnership_members m JOIN councils c ON c.id = m.council_id`;
 
@@ -83,18 +85,29 @@ export class MembersService {
     if (member.version !== dto.version) throw new StaleVersionProblem('membership');
     if (member.role === 'administering' && (dto.role || dto.leftOn)) {
       throw new ConflictException(
-        'Pass the administering role to another member council before changing this membership',
+        'Pass the administering role to another member council, or end it, before changing this membership',
       );
     }
     if (dto.leftOn && dto.leftOn < member.joinedOn) {
       throw new ValidationProblem([{ field: 'leftOn', message: 'leftOn is before joinedOn' }]);
     }
+    // The administering council chairs as well, or not; any other member is a chair or a member.
+    const role =
+      member.role === 'administering' || dto.chair === undefined
+        ? dto.role
+        : dto.chair
+          ? 'chair'
+          : 'member';
+    if (dto.role && role !== dto.role) {
+      throw new ValidationProblem([{ field: 'chair', message: 'chair contradicts role' }]);
+    }
+    const chairs = member.role === 'administering' ? (dto.chair ?? null) : false;
     if (dto.leftOn && !member.leftOn) await this.assertLeadsNothing(partnershipId, member);
     const rows = await this.txHost.tx.query<[{ id: string }[], number]>(
       `UPDATE partnership_members SET role = coalesce($2, role), left_on = coalesce($3::date, left_on),
-              version = version + 1
+              chairs = coalesce($5, chairs), version = version + 1
         WHERE id = $1 AND version = $4 RETURNING id`,
-      [memberId, dto.role ?? null, dto.leftOn ?? null, dto.version],
+      [memberId, role ?? null, dto.leftOn ?? null, dto.version, chairs],
     );
     if (!rows[0][0]) throw new StaleVersionProblem('membership');
     return this.get(memberId);
@@ -166,23 +179,64 @@ export class MembersService {
         { field: 'from', message: 'from is before a current membership began' },
       ]);
     }
-    const [created] = await this.txHost.tx.query<{ id: string }[]>(
-      `INSERT INTO partnership_members (partnership_id, council_id, role, joined_on)
-       VALUES ($1, $2, 'administering', $3::date) RETURNING id`,
-      [partnershipId, dto.councilId, from],
+    const created = await this.recast(incoming, from, 'administering', dto.chair ?? false);
+    if (outgoing) await this.recast(outgoing, from, 'member', false);
+    return this.get(created);
+  }
+
+  /**
+   * Ends the administering role on a date without naming a successor yet: the council stays a
+   * plain member, and until another council is given the role only platform admins manage the
+   * partnership.
+   */
+  async endAdministration(
+    actor: Actor,
+    partnershipId: string,
+    dto: EndAdministrationDto,
+  ): Promise<MemberDto> {
+    await this.manageable(actor, partnershipId);
+    const [outgoing] = await this.txHost.tx.query<MemberDto[]>(
+      `SELECT ${COLUMNS} FROM ${FROM}
+        WHERE m.partnership_id = $1 AND m.role = 'administering' AND m.left_on IS NULL`,
+      [partnershipId],
     );
-    if (outgoing) {
-      await this.txHost.tx.query(
-        `INSERT INTO partnership_members (partnership_id, council_id, role, joined_on)
-         VALUES ($1, $2, 'member', $3::date)`,
-        [partnershipId, outgoing.councilId, from],
-      );
+    if (!outgoing) throw new ConflictException('No council administers this partnership now');
+    const on = dto.on ?? (await databaseToday(this.txHost.tx));
+    if (on < outgoing.joinedOn) {
+      throw new ValidationProblem([{ field: 'on', message: 'on is before the role began' }]);
     }
-    await this.txHost.tx.query(
-      `UPDATE partnership_members SET left_on = $2::date, version = version + 1 WHERE id = ANY ($1)`,
-      [[incoming.id, outgoing?.id].filter(Boolean), from],
+    return this.get(await this.recast(outgoing, on, 'member', false));
+  }
+
+  /**
+   * A current membership in a new role from a date: the row closes on that date and a new one
+   * opens (the history keeps both), or, when the row began that very day, the row itself takes
+   * the new role, so no row lasts zero days. New rows come first; the one-current-row
+   * constraints are checked at commit.
+   */
+  private async recast(
+    row: MemberDto,
+    from: string,
+    role: string,
+    chairs: boolean,
+  ): Promise<string> {
+    if (row.joinedOn === from) {
+      await this.txHost.tx.query(
+        `UPDATE partnership_members SET role = $2, chairs = $3, version = version + 1 WHERE id = $1`,
+        [row.id, role, chairs],
+      );
+      return row.id;
+    }
+    const [created] = await this.txHost.tx.query<{ id: string }[]>(
+      `INSERT INTO partnership_members (partnership_id, council_id, role, chairs, joined_on)
+       VALUES ($1, $2, $3, $4, $5::date) RETURNING id`,
+      [row.partnershipId, row.councilId, role, chairs, from],
     );
-    return this.get(created.id);
+    await this.txHost.tx.query(
+      `UPDATE partnership_members SET left_on = $2::date, version = version + 1 WHERE id = $1`,
+      [row.id, from],
+    );
+    return created.id;
   }
 
   private async manageable(actor: Actor, partnershipId: string): Promise<PartnershipDto> {

@@ -35,6 +35,7 @@ import {
   MemberQueryDto,
   PartnershipDto,
   PartnershipPageDto,
+  EndAdministrationDto,
   PassAdministrationDto,
   UpdateMemberDto,
   UpdatePartnershipDto,
@@ -171,5 +172,22 @@ export class PartnershipsController {
     @Body() body: PassAdministrationDto,
   ) {
     return this.members.passAdministration(actor, id, body);
+  }
+
+  @Post(':id/administering/end')
+  @readable
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: MemberDto,
+    description: 'The former administering council, now a member; no successor named yet',
+  })
+  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'No council administers it now' })
+  endAdministration(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: EndAdministrationDto,
+  ) {
+    return this.members.endAdministration(actor, id, body);
   }
 }

@@ -25,7 +25,7 @@ export class InsightsController {
   @CheckPolicies((ability) => ability.can('read', 'Workstream'))
   @ApiOkResponse({ type: DashboardDto, description: "Your council's dashboard" })
   dashboard(@CurrentActor() actor: Actor, @Query() query: DashboardQueryDto) {
-    return this.insights.dashboard(actor, query.councilId);
+    return this.insights.dashboard(actor, query);
   }
 
   @Get('savings/totals')

@@ -10,6 +10,7 @@ import { ValidationProblem } from '../common/problem';
 import { isoTimestamp } from '../common/sql';
 import { SubjectName } from '../tenancy/ability';
 import { RepaymentThreshold, payback, thresholdProblem } from './payback';
+import { overdueAsOf } from './workstream-list.query';
 import { WorkstreamRef } from './workstream-access.service';
 
 export type RecordRow = Record<string, unknown> & { id: string; version?: number };
@@ -18,6 +19,8 @@ type Values = Record<string, unknown>;
 export interface RecordKind {
   table: string;
   noun: string;
+  /** The columns read as at a date (an SQL date expression), for kinds whose answer depends on one. */
+  selectAsOf?: (asOf: string) => string;
   /** Kept by each council for itself (`council_id`), rather than by the lead authorities. */
   councilOwned?: { subject: SubjectName };
   select: string;
@@ -112,11 +115,15 @@ async function assertCommitmentNotBuiltOn(
   }
 }
 
+const milestoneColumns = (asOf: string) =>
+  `${common}, r.title, ${date('r.due_on', 'dueOn')}, r.status, ${date('r.completed_on', 'completedOn')},
+    ${overdueAsOf(asOf, 'r')} AS overdue, ${stamps}`;
+
 export const MILESTONES: RecordKind = {
   table: 'milestones',
   noun: 'milestone',
-  select: `${common}, r.title, ${date('r.due_on', 'dueOn')}, r.status, ${date('r.completed_on', 'completedOn')},
-    (r.status IN ('planned', 'in_progress') AND r.due_on < current_date) AS overdue, ${stamps}`,
+  select: milestoneColumns('current_date'),
+  selectAsOf: milestoneColumns,
   writable: { title: 'title', dueOn: 'due_on', status: 'status', completedOn: 'completed_on' },
   order: {
     by: 'r.due_on, r.id',
@@ -194,18 +201,30 @@ export const RISKS: RecordKind = {
 export const STATUS_UPDATES: RecordKind = {
   table: 'status_updates',
   noun: 'status update',
-  select: `${common}, r.seq::text AS seq, r.rag, r.period, r.reason, r.narrative, r.achievements,
+  select: `${common}, r.seq::text AS seq, r.rag, r.period, ${date('r.as_at', 'asAt')}, r.reason,
+    r.narrative, r.achievements,
     r.challenges, r.author_user_id AS "authorUserId", r.author_council_id AS "authorCouncilId",
     ${isoTimestamp('r.created_at', 'createdAt')}`,
   writable: {
     rag: 'rag',
     period: 'period',
+    asAt: 'as_at',
     reason: 'reason',
     narrative: 'narrative',
     achievements: 'achievements',
     challenges: 'challenges',
   },
   order: { by: 'r.seq DESC', key: [['seq', 'integer']], after: (n) => `r.seq < $${n}::bigint` },
+  // It reports on a day that has come: not after the database's today.
+  check: async (tx, _workstream, values) => {
+    if (values.asAt === undefined) return;
+    const [row] = await tx.query<{ ahead: boolean }[]>(`SELECT $1::date > current_date AS ahead`, [
+      values.asAt,
+    ]);
+    if (row.ahead) {
+      throw new ValidationProblem([{ field: 'asAt', message: 'asAt must not be after today' }]);
+    }
+  },
 };
 
 /** Where a business case may go from each status (the database keeps the same rule). */

@@ -19,7 +19,15 @@ export const WORKSTREAM_POLICY_COLUMNS = {
   ownerCouncilId: 'w.owner_council_id',
 };
 
-export const OVERDUE_MILESTONE = `m.status IN ('planned', 'in_progress') AND m.due_on < current_date`;
+/**
+ * A milestone overdue as at a date (an SQL date expression, `current_date` for today): due
+ * before it, and by then neither done nor marked missed. A milestone done on its due date was
+ * never overdue; one done later was overdue until it was done.
+ */
+export function overdueAsOf(asOf: string, m = 'm'): string {
+  return `(${m}.due_on < ${asOf} AND (${m}.status IN ('planned', 'in_progress')
+           OR (${m}.status = 'done' AND ${m}.completed_on > ${asOf})))`;
+}
 
 export interface WorkstreamListQuery {
   /** Selects the page's ids (`limit` + 1 of them, to tell whether a next page exists). */
@@ -54,8 +62,13 @@ export function workstreamListQuery(
   if (query.rag === 'none') where.push('w.current_rag IS NULL');
   else if (query.rag) add((n) => `w.current_rag = ${n}`, query.rag);
   if (query.overdue === 'true') {
+    let asOf = 'current_date';
+    if (query.asOf) {
+      params.push(query.asOf);
+      asOf = `$${params.length}::date`;
+    }
     where.push(
-      `EXISTS (SELECT 1 FROM milestones m WHERE m.workstream_id = w.id AND ${OVERDUE_MILESTONE})`,
+      `EXISTS (SELECT 1 FROM milestones m WHERE m.workstream_id = w.id AND ${overdueAsOf(asOf)})`,
     );
   }
   if (query.q) {

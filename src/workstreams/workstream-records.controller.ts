@@ -29,6 +29,7 @@ import {
   UpdateMilestoneDto,
   UpdateRiskDto,
 } from './dto/records.dto';
+import { AsOfPageQueryDto } from './dto/as-of.dto';
 import { FUNDING_LINES, KEY_ACTIONS, MILESTONES, RISKS, STATUS_UPDATES } from './record-kinds';
 import { WorkstreamRecordsService } from './workstream-records.service';
 
@@ -83,11 +84,14 @@ export class WorkstreamRecordsController {
 
   @Get('milestones')
   @readable
-  @ApiOkResponse({ type: PageOf(MilestoneDto), description: 'By due date, ties by id' })
+  @ApiOkResponse({
+    type: PageOf(MilestoneDto),
+    description: 'By due date, ties by id; `overdue` as at `asOf` (default today)',
+  })
   listMilestones(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
-    @Query() query: PageQueryDto,
+    @Query() query: AsOfPageQueryDto,
   ) {
     return this.records.list(actor, MILESTONES, id, query);
   }

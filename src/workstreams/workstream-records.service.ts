@@ -26,11 +26,12 @@ export class WorkstreamRecordsService {
     private readonly access: WorkstreamAccess,
   ) {}
 
+  /** `asOf` (a validated YYYY-MM-DD) reads kinds that depend on a date as they stood then. */
   async list(
     actor: Actor,
     kind: RecordKind,
     workstreamId: string,
-    query: PageQueryDto,
+    query: PageQueryDto & { asOf?: string },
     scope: RecordScope = {},
   ): Promise<Page<RecordRow>> {
     await this.access.visible(actor, workstreamId);
@@ -45,9 +46,14 @@ export class WorkstreamRecordsService {
       params.push(...after);
       where.push(kind.order.after(first));
     }
+    let select = kind.select;
+    if (query.asOf && kind.selectAsOf) {
+      params.push(query.asOf);
+      select = kind.selectAsOf(`$${params.length}::date`);
+    }
     params.push(query.limit + 1);
     const rows = await this.txHost.tx.query<RecordRow[]>(
-      `SELECT ${kind.select} FROM ${kind.table} r WHERE ${where.join(' AND ')}
+      `SELECT ${select} FROM ${kind.table} r WHERE ${where.join(' AND ')}
         ORDER BY ${kind.order.by} LIMIT $${params.length}`,
       params,
     );

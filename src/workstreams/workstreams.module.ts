@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PartnershipsModule } from '../partnerships/partnerships.module';
+import { AbilityFactory } from '../tenancy/ability.factory';
 import { InsightsController } from './insights.controller';
 import { InsightsService } from './insights.service';
 import { ParticipationController } from './participation.controller';
@@ -21,6 +22,7 @@ import { WorkstreamsService } from './workstreams.service';
     RepaymentsController,
   ],
   providers: [
+    AbilityFactory,
     WorkstreamsService,
     WorkstreamAccess,
     WorkstreamRecordsService,

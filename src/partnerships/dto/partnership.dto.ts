@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -75,6 +76,11 @@ export class MemberDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
   @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
   @ApiProperty({ enum: MEMBER_ROLES }) role: string;
+  @ApiProperty({
+    description:
+      'The council chairs the partnership (a chair, or an administering council that also chairs)',
+  })
+  chair: boolean;
   @ApiProperty({ example: '2010-01-15' }) joinedOn: string;
   @ApiProperty({ nullable: true, type: String, example: null }) leftOn: string | null;
   @ApiProperty() version: number;
@@ -118,6 +124,12 @@ export class UpdateMemberDto {
   @IsOptional()
   @IsIn(['member', 'chair'])
   role?: string;
+  @ApiPropertyOptional({
+    description: 'Chairs the partnership; the administering council may chair it too',
+  })
+  @IsOptional()
+  @IsBoolean()
+  chair?: boolean;
   @ApiPropertyOptional({ example: '2012-03-31', description: 'Ends the membership' })
   @IsOptional()
   @IsCalendarDate()
@@ -133,6 +145,17 @@ export class PassAdministrationDto {
   @IsOptional()
   @IsCalendarDate()
   from?: string;
+  @ApiPropertyOptional({ description: 'The new administering council also chairs', default: false })
+  @IsOptional()
+  @IsBoolean()
+  chair?: boolean;
+}
+
+export class EndAdministrationDto {
+  @ApiPropertyOptional({ example: '2010-12-31', description: 'Today by default' })
+  @IsOptional()
+  @IsCalendarDate()
+  on?: string;
 }
 
 export class AlignmentQueryDto {

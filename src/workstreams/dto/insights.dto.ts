@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsCalendarDate } from '../../common/dates';
 import { IsFinancialYear } from '../financial-year';
 
 export const TOTAL_GROUPS = ['workstream', 'council', 'year'] as const;
@@ -14,6 +15,13 @@ export class SavingsTotalsQueryDto {
   @IsOptional()
   @IsFinancialYear()
   financialYear?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'As at this date: financial years not begun by then are left out (default: all years)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
   @ApiPropertyOptional({
     example: 'council,year',
     description: 'Comma-separated: workstream, council, year (all three by default)',
@@ -38,6 +46,7 @@ export class SavingsTotalDto {
 }
 
 export class SavingsTotalsDto {
+  @ApiProperty({ format: 'date' }) asOf: string;
   @ApiProperty({ type: [SavingsTotalDto] }) data: SavingsTotalDto[];
   @ApiProperty({ type: SavingsTotalDto, description: 'Across every group' }) total: SavingsTotalDto;
 }
@@ -47,12 +56,29 @@ export class DashboardQueryDto {
   @IsOptional()
   @IsUUID()
   councilId?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'As at this date (default today): RAG then, milestones overdue then',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional({ example: '2009-10', description: 'Default: the one asOf falls in' })
+  @IsOptional()
+  @IsFinancialYear()
+  financialYear?: string;
 }
 
 export class DashboardWorkstreamsDto {
   @ApiProperty() total: number;
   @ApiProperty({ example: { red: 1, amber: 2, green: 3, none: 0 } }) byRag: Record<string, number>;
   @ApiProperty({ example: { idea: 0, research: 4 } }) byPhase: Record<string, number>;
+  @ApiProperty({
+    example: { lead: 2, interested: 1, committed: 1, declined: 0, not_participating: 0 },
+    description:
+      'How the council takes part in each: as a lead authority, or as a participant in each status (every status counts)',
+  })
+  byParticipation: Record<string, number>;
 }
 
 export class DashboardSavingsDto {
@@ -63,6 +89,7 @@ export class DashboardSavingsDto {
 
 export class DashboardDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ format: 'date', example: '2010-03-31' }) asOf: string;
   @ApiProperty({
     type: DashboardWorkstreamsDto,
     description: 'Workstreams the council leads or takes part in',
@@ -73,7 +100,7 @@ export class DashboardDto {
   openHighRisks: number;
   @ApiProperty({
     type: DashboardSavingsDto,
-    description: "The council's own lines, this financial year",
+    description: "The council's own lines, for the financial year",
   })
   savings: DashboardSavingsDto;
 }

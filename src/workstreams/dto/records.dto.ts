@@ -157,6 +157,14 @@ export class CreateStatusUpdateDto {
   @MinLength(1)
   @MaxLength(200)
   period: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2009-09-30',
+    description: 'The date it reports on: not after today (default today)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asAt?: string;
   @ApiPropertyOptional({ description: 'Required for red and amber' })
   @ValidateIf((o: CreateStatusUpdateDto) => o.rag !== 'green' || o.reason !== undefined)
   @IsString({ message: REASON_REQUIRED })
@@ -172,6 +180,7 @@ export class StatusUpdateDto {
   @ApiProperty({ description: 'Order of recording' }) seq: string;
   @ApiProperty({ enum: RAGS }) rag: string;
   @ApiProperty() period: string;
+  @ApiProperty({ format: 'date', description: 'The date it reports on' }) asAt: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) narrative: string | null;
   @ApiProperty({ nullable: true, type: String }) achievements: string | null;

@@ -13,6 +13,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsCalendarDate } from '../../common/dates';
 import { PageQueryDto } from '../../common/pagination';
 import { IsFinancialYear } from '../financial-year';
 import { PHASES, STARTING_PHASES } from '../phase';
@@ -31,6 +32,8 @@ export class LeadOfficerDto {
 export class LatestStatusDto {
   @ApiProperty({ enum: RAGS }) rag: string;
   @ApiProperty({ example: '1 April – 30 September 2009' }) period: string;
+  @ApiProperty({ format: 'date', description: 'The date it reports on (the latest wins)' })
+  asAt: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty() createdAt: string;
 }
@@ -77,6 +80,13 @@ export class WorkstreamPageDto {
 
 export class WorkstreamQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnershipId?: string;
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'With overdue=true: overdue as at this date (default today)',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Workstreams this council leads or takes part in',
