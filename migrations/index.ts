@@ -19,6 +19,7 @@ import { ProvenSettings1763970000000 } from './1763970000000-proven-settings';
 import { ProvenSettingsOnce1763980000000 } from './1763980000000-proven-settings-once';
 import { DecisionsThatHold1763990000000 } from './1763990000000-decisions-that-hold';
 import { DatedAsReported1764000000000 } from './1764000000000-dated-as-reported';
+import { TrueToTheSeeds1764010000000 } from './1764010000000-true-to-the-seeds';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   ProvenSettingsOnce1763980000000,
   DecisionsThatHold1763990000000,
   DatedAsReported1764000000000,
+  TrueToTheSeeds1764010000000,
 ];

@@ -1,3 +1,4 @@
+import { encodeCursor } from '../src/common/pagination';
 import request from 'supertest';
 import { TestApp } from './support/test-app';
 import { SignedIn, World, bearer, call, partnership, workstream } from './support/world';
@@ -9,8 +10,8 @@ const INVERCLYDE = 'S12000018';
 /** `depth` arrays inside one another, as JSON text: `[[[…]]]`. */
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** `{"a":{"a":…1…}}`, `depth` objects deep. */
-/** A keyset cursor holding these values, as `pageOf` would encode them. */
-const cursor = (values: string[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+/** A keyset cursor holding these values, signed as `pageOf` signs them (the test app's key). */
+const cursor = (values: string[]) => encodeCursor(values);
 const SOME_ID = '00000000-0000-4000-8000-000000000000';
 const BAD_DATES = [
   '-2025-01-01',

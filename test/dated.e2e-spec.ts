@@ -253,6 +253,66 @@ describe('dated as councils report them', () => {
     });
   });
 
+  describe('404 before 403, and filters like bodies', () => {
+    it('answers a viewer posting under a partnership it is not in with 404, not 403', async () => {
+      const outsider = await world.user(await world.council('E06000022'), 'viewer');
+      const res = await call(t, outsider, 'post', '/workstreams', {
+        title: 'Not mine',
+        serviceArea: 'other',
+        partnershipId: cv,
+        leadCouncilIds: [glasgow],
+      });
+      expect(res.status).toBe(404);
+      const viewerInside = await world.user(inverclyde, 'viewer');
+      const inside = await call(t, viewerInside, 'post', '/workstreams', {
+        title: 'Still not mine',
+        serviceArea: 'other',
+        partnershipId: cv,
+        leadCouncilIds: [glasgow],
+      });
+      expect(inside.status).toBe(403);
+    });
+
+    it("answers a member that does not administer 404 on another partnership's membership row", async () => {
+      const other = await partnership(t, adminWdc, 'Another partnership', [glasgow]);
+      const rows = await call(t, adminWdc, 'get', `/partnerships/${other}/members`, undefined, 200);
+      const row = (rows.body.data as { id: string }[])[0];
+      const adminInverclyde = await world.user(inverclyde, 'council_admin');
+      const wrong = await call(
+        t,
+        adminInverclyde,
+        'patch',
+        `/partnerships/${cv}/members/${row.id}`,
+        { role: 'chair', version: 1 },
+      );
+      expect(wrong.status).toBe(404);
+      const own = await call(
+        t,
+        adminInverclyde,
+        'get',
+        `/partnerships/${cv}/members`,
+        undefined,
+        200,
+      );
+      const inCv = (own.body.data as { id: string; version: number }[])[0];
+      const notAdmin = await call(
+        t,
+        adminInverclyde,
+        'patch',
+        `/partnerships/${cv}/members/${inCv.id}`,
+        { role: 'chair', version: inCv.version },
+      );
+      expect(notAdmin.status).toBe(403);
+    });
+
+    it('answers an unknown serviceArea filter with 400 naming it', async () => {
+      const res = await call(t, officerGlasgow, 'get', '/workstreams?serviceArea=no_such_area');
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'serviceArea', message: expect.any(String) }]);
+      await call(t, officerGlasgow, 'get', '/workstreams?serviceArea=waste', undefined, 200);
+    });
+  });
+
   describe('membership', () => {
     it('lets a council chair and administer at once, and end the role without a successor', async () => {
       const p = await partnership(t, adminWdc, 'Clyde Valley 2010', [glasgow]);

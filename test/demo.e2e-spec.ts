@@ -30,6 +30,76 @@ describe('demo data (npm run cli -- seed-demo)', () => {
       )[0].n,
     );
 
+  const stored = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    queryAs<T>(db.appUrl, PLATFORM_ADMIN_SETTINGS, sql, params);
+
+  /** Leeds' VfM-4d, 1 April – 30 September 2009: figures and words from the report only. */
+  const expectLeedsAsReported = async () => {
+    const [w] = await stored<{ id: string; current_rag: string; phase: string }>(
+      `SELECT id, current_rag, phase FROM workstreams WHERE title LIKE 'VfM-4d%'`,
+    );
+    expect(w).toMatchObject({ current_rag: 'amber', phase: 'research' });
+    const [status] = await stored<{ reason: string; as_at: string; challenges: string }>(
+      `SELECT reason, to_char(as_at, 'YYYY-MM-DD') AS as_at, challenges FROM status_updates WHERE workstream_id = $1`,
+      [w.id],
+    );
+    expect(status.reason).toMatch(
+      /^These discussions have resulted in some delays which is why this has been assessed as amber/,
+    );
+    expect(status.as_at).toBe('2009-09-30');
+    expect(status.challenges.split('\n')).toHaveLength(7);
+    const actions = await stored<{ contributors: string; timescale: string; n: number }>(
+      `SELECT contributors, timescale, cardinality(milestone_ids) AS n FROM key_actions WHERE workstream_id = $1 ORDER BY created_at`,
+      [w.id],
+    );
+    expect(actions).toEqual([
+      { contributors: 'Arfan Hanif, Iain Dunn', timescale: 'Nov 2009', n: 2 },
+      { contributors: 'John McPherson', timescale: 'Nov 2009', n: 2 },
+      { contributors: 'Arfan Hanif, Bernard McPheely', timescale: 'Nov 2009', n: 1 },
+      { contributors: 'Arfan Hanif, Bernard McPheely', timescale: 'Apr 2010', n: 2 },
+    ]);
+    const risks = await stored<{ likelihood: number | null }>(
+      `SELECT likelihood FROM risks WHERE workstream_id = $1`,
+      [w.id],
+    );
+    expect(risks).toEqual(new Array(7).fill({ likelihood: null }));
+    const [funding] = await stored<{ amount_pence: string; repayment_thresholds: unknown }>(
+      `SELECT amount_pence, repayment_thresholds FROM funding_lines WHERE workstream_id = $1`,
+      [w.id],
+    );
+    expect(funding).toEqual({
+      amount_pence: '10000000',
+      repayment_thresholds: [
+        { realisedSavingsPence: 100000000, repaymentPence: 5000000 },
+        { realisedSavingsPence: 500000000, repaymentPence: 5000000 },
+      ],
+    });
+    expect(await stored(`SELECT 1 FROM savings_lines WHERE workstream_id = $1`, [w.id])).toEqual(
+      [],
+    );
+  };
+
+  /** Lancaster's four priority areas of 5 October 2010, and its own rule turned off. */
+  const expectLancasterAsReported = async () => {
+    const rows = await stored<{ title: string; phase: string }>(
+      `SELECT w.title, w.phase FROM workstreams w JOIN partnerships p ON p.id = w.partnership_id
+        WHERE p.name = 'Lancaster and Lancashire shared services programme' ORDER BY w.title`,
+    );
+    expect(rows).toEqual([
+      { title: 'Customer contact services', phase: 'research' },
+      { title: 'Shared accommodation', phase: 'implementation' },
+      { title: 'Strategic partnership', phase: 'research' },
+      { title: 'Winter maintenance services', phase: 'live' },
+    ]);
+    const [lancaster] = await stored<{ rule: boolean; status: string }>(
+      `SELECT p.commit_requires_approved_business_case AS rule, wp.status
+         FROM council_profiles p JOIN councils c ON c.id = p.council_id
+         JOIN workstream_participants wp ON wp.council_id = c.id
+        WHERE c.gss_code = 'E07000121'`,
+    );
+    expect(lancaster).toEqual({ rule: false, status: 'committed' });
+  };
+
   it('loads the councils, partnerships and workstreams of the seeds through the API, once', async () => {
     // The operator CLI's own way of writing users (through UsersService, as the operator).
     const insertUser = insertActiveUser(await argon2.hash(PASSWORD, ARGON2_OPTIONS));
@@ -37,10 +107,10 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     const lines: string[] = [];
     await seedDemo(config, db, PASSWORD, insertUser, (line) => lines.push(line));
     expect(lines).toEqual([
-      expect.stringMatching(/^Demo data loaded: 15 councils, 4 partnerships, 19 workstreams/),
+      expect.stringMatching(/^Demo data loaded: 15 councils, 4 partnerships, 22 workstreams/),
     ]);
     expect(await count('councils')).toBe(15);
-    expect(await count('workstream_participants')).toBe(3);
+    expect(await count('workstream_participants')).toBe(4);
     const [waste] = await queryAs<{ current_rag: string; lead_council_ids: string[] }>(
       db.appUrl,
       PLATFORM_ADMIN_SETTINGS,
@@ -48,6 +118,15 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     );
     expect(waste).toMatchObject({ current_rag: 'amber' });
     expect(waste.lead_council_ids).toHaveLength(2);
+    await expectLeedsAsReported();
+    await expectLancasterAsReported();
+    const names = await stored<{ name: string }>(
+      `SELECT name FROM councils WHERE name ~ '(^\\s|\\s$|\\s\\s)'`,
+    );
+    expect(names).toEqual([]);
+    expect(
+      await stored(`SELECT 1 FROM councils WHERE name = 'North Somerset Council'`),
+    ).toHaveLength(1);
     // Everything went through the API, so it is audited.
     expect(await count(`audit_events WHERE entity_type = 'workstreams'`)).toBeGreaterThanOrEqual(
       19,

@@ -1,3 +1,4 @@
+import { encodeCursor } from '../src/common/pagination';
 import { Client } from 'pg';
 import { AbilityFactory } from '../src/tenancy/ability.factory';
 import { WorkstreamQueryDto } from '../src/workstreams/dto/workstream.dto';
@@ -339,10 +340,30 @@ describe('GET /workstreams lists', () => {
         ['not a time', '00000000-0000-4000-8000-000000000000'],
         ['2025-01-01T00:00:00.000000Z', 'not-a-uuid'],
       ]) {
-        const cursor = Buffer.from(JSON.stringify(values)).toString('base64url');
+        const cursor = encodeCursor(values);
         const res = await call(t, officerGlasgow, 'get', `/workstreams?cursor=${cursor}`);
         expect([values, res.status]).toEqual([values, 400]);
         expect(res.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      }
+    });
+
+    it('answers an edited but well-formed cursor with 400 naming cursor', async () => {
+      const first = await call(t, officerGlasgow, 'get', '/workstreams?limit=1', undefined, 200);
+      const next = first.body.nextCursor as string;
+      expect(next).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+      await call(t, officerGlasgow, 'get', `/workstreams?limit=1&cursor=${next}`, undefined, 200);
+      const [payload, signature] = next.split('.');
+      const values = JSON.parse(Buffer.from(payload, 'base64url').toString()) as string[];
+      const edited = Buffer.from(
+        JSON.stringify([values[0], '00000000-0000-4000-8000-000000000000']),
+      ).toString('base64url');
+      for (const cursor of [`${edited}.${signature}`, edited, `${payload}.${'A'.repeat(22)}`]) {
+        const res = await call(t, officerGlasgow, 'get', `/workstreams?limit=1&cursor=${cursor}`);
+        expect([cursor, res.status, res.body.errors]).toEqual([
+          cursor,
+          400,
+          [{ field: 'cursor', message: 'cursor is not valid' }],
+        ]);
       }
     });
   });

@@ -241,16 +241,53 @@ export const DEMO_PARTNERSHIPS: DemoPartnership[] = [
     name: 'Lancaster and Lancashire shared services programme',
     kind: 'other',
     description:
-      'Shared services programme reported to Lancaster City Council Cabinet on 19 April 2011.',
+      'At its meeting on the 5 October 2010 Cabinet resolved that shared accommodation, customer contact services, ' +
+      'strategic partnership and winter maintenance services be identified as the four priority areas for the ' +
+      'Shared Services Programme (report to Cabinet, 19 April 2011).',
     administering: LANCASTER,
-    joinedOn: '2011-01-18',
+    joinedOn: '2010-10-05',
     members: [LANCASHIRE],
     workstreams: [
       {
-        title: 'Shared revenues and benefits service',
-        serviceArea: 'revenues_benefits',
+        title: 'Shared accommodation',
+        serviceArea: 'property_hubs',
         leads: [LANCASTER],
-        phase: 'business_case',
+        phase: 'implementation',
+        phaseReason:
+          'Full terms have been agreed with the county council for their occupation of Palatine Hall.',
+        description:
+          'Full terms have been agreed with the county council for their occupation of Palatine Hall. Their staff are ' +
+          "now moving into the premises on a phased basis. Her Majesty's Revenues & Customs have taken occupation of " +
+          'space within the Customer Services Centre at Lancaster Town Hall.',
+      },
+      {
+        title: 'Customer contact services',
+        serviceArea: 'access_to_services',
+        leads: [LANCASTER, LANCASHIRE],
+        phase: 'research',
+        description:
+          'Opportunities may exist to provide shared face to face and telephony service between the county council ' +
+          'and the city council. Officers from both councils are progressing options on this in the context of the ' +
+          'strategic partnership between the county council and BT.',
+      },
+      {
+        title: 'Strategic partnership',
+        serviceArea: 'ict',
+        leads: [LANCASHIRE],
+        phase: 'research',
+        description:
+          'County are undertaking an exercise to procure a strategic partner for ICT & Customer Services with BT. ' +
+          'Lancaster City Council agreed to add its name to the OJEU notice.',
+      },
+      {
+        title: 'Winter maintenance services',
+        serviceArea: 'roads',
+        leads: [LANCASTER, LANCASHIRE],
+        phase: 'live',
+        phaseReason: 'A shared approach to winter maintenance commenced this winter.',
+        description:
+          'A shared approach to winter maintenance commenced this winter. We intend to continue with these joint ' +
+          'arrangements in 2011/12. Feedback received has been positive.',
       },
     ],
   },
@@ -263,82 +300,105 @@ export const INVERCLYDE_PRIORITIES: [string, number][] = [
   ['A single social transport solution', 3],
 ];
 
+/** The seven challenges and risks of VfM-4d, as the report lists them (not assessed there). */
+const DECATS_RISKS = [
+  'Programme not delivered within agreed time scales potential contractual penalties.',
+  'Lack of buy-in or commitment within Council to participate in DECATS programme including failure to collate required data and attend appropriate workshop sessions.',
+  'Lack of willingness to act on business case opportunities/recommendations, leading to missed opportunities to improve and maximise efficiency outcomes.',
+  "Identification of Council's agreed baseline efficiency savings maybe difficult to identify or get a clear Council position.",
+  'May lose focus of potential options and benefits to collaborate with the private and/or public sector',
+  'Council information in particular bad practice exposed externally through the DECATS programme',
+  'Lack of improvement in response to DECATS may be embarrassing for the Council.',
+];
+
+/** Leeds' improvement priority VfM-4d, as its report for 1 April – 30 September 2009 gives it. */
 export const DECATS = {
   workstream: {
-    title: 'VfM-4d Explore opportunities for collaboration (DECATS)',
+    title: 'VfM-4d Explore opportunities for collaboration with private and public sector bodies',
     serviceArea: 'back_office',
-    phase: 'implementation',
-    phaseReason: 'Contract with Local Partnerships to join DECATS agreed',
+    // Phase 1 of DECATS is a diagnostic whose output is outline business cases.
+    phase: 'research',
     description:
-      "Delivering Efficient Corporate And Transactional Services: a diagnostic of the Council's back office functions, with Local Partnerships and PwC.",
+      "Exploring opportunities for collaboration is one of the 'Big Ideas' in the Council's Business Plan. " +
+      'Phase 1 of DECATS provides a diagnostic tool to identify where we might make efficiency savings ' +
+      'through standardising and improving our back office functions.',
   },
   status: {
-    rag: 'green',
-    period: '1 April – 30 September 2009',
-    achievements:
-      'Scope extended to all key business processes; links made to the national DECATS programme; buy-in in principle by CLT.',
-    challenges:
-      'Programme not delivered within agreed time scales: potential contractual penalties.',
+    rag: 'amber',
+    period: '1st April – 30th September 2009',
+    asAt: '2009-09-30',
+    reason:
+      'These discussions have resulted in some delays which is why this has been assessed as amber; however, ' +
+      'there is now a robust scope and way forward for this improvement priority and progress is expected ' +
+      'to be rapid once the DECATS programme is underway.',
+    narrative:
+      "The scope of the original collaboration brief had been extended to include all key business processes through PwC's " +
+      'transformation diagnostics organisational review tool. It was agreed that the Council join the DECATS programme ' +
+      'which will still include the exploration of potential strategic collaborative work with the private and/or public sectors.',
+    achievements: [
+      'Agreement to extend scope of collaboration brief to cover a comprehensive range of business processes covering all Council services.',
+      'Links made to the national DECATS programme with opportunities to gain and share best practice with others.',
+      'Buy-in to proposal in principle by CLT, CORs and Resources & Performance Board',
+      "Additional efficiency savings above and beyond the Council's baseline target to be identified and delivered",
+      'Two thirds of funding (£100K) to be paid by Local Partnerships at risk ie if an additional £1 million of saving are delivered the council pays back £50K and if an additional £5 million of saving are delivered the council pays back another £50K.',
+      "DECATS programme to provide baseline for Council's BT Business Management theme/function",
+    ].join('\n'),
+    challenges: DECATS_RISKS.join('\n'),
   },
   funding: {
     funder: 'Local Partnerships',
     amountPence: 10_000_000,
     atRisk: true,
-    description: 'Two thirds of the funding, paid at risk.',
+    description: 'Two thirds of funding (£100K) to be paid by Local Partnerships at risk.',
     repaymentThresholds: [
       { realisedSavingsPence: 100_000_000, repaymentPence: 5_000_000 },
       { realisedSavingsPence: 500_000_000, repaymentPence: 5_000_000 },
     ],
   },
-  milestones: [
-    {
-      title: 'Contract with Local Partnerships to join DECATS agreed',
-      dueOn: '2009-11-30',
-      status: 'done',
-      completedOn: '2009-11-27',
-    },
-    {
-      title: 'Communication plan agreed',
-      dueOn: '2009-11-30',
-      status: 'done',
-      completedOn: '2009-11-30',
-    },
-    { title: 'DECATS programme completed', dueOn: '2010-04-30', status: 'in_progress' },
-  ],
+  /** The key actions for the next 6 months, each with its milestones (due at the end of its month). */
   actions: [
     {
       action:
-        'Contractual arrangements to join the DECATS programme finalised with clearly defined outcomes',
-      contributors: 'Arfan Hanif; Iain Dunn',
+        'Contractual arrangements to join the DECATS programme to be finalised with clearly defined outcomes. Original collaboration brief contract with PwC to be terminated',
+      contributors: 'Arfan Hanif, Iain Dunn',
       timescale: 'Nov 2009',
+      milestones: [
+        { title: 'Original collaboration contract terminated', dueOn: '2009-11-30' },
+        { title: 'Contract with Local Partnerships to join DECATS agreed', dueOn: '2009-11-30' },
+      ],
     },
     {
-      action: 'Communication plan to raise awareness about DECATS agreed and embedded',
+      action:
+        'Communication Plan outlining strategy to raise awareness about DECATS and empowering the Council to effectively participate in the programme to be agreed and embedded.',
       contributors: 'John McPherson',
       timescale: 'Nov 2009',
+      milestones: [
+        { title: 'Communication Plan agreed', dueOn: '2009-11-30' },
+        {
+          title:
+            'Communication with key stakeholders including senior managers and nominated Head of Service completed',
+          dueOn: '2009-11-30',
+        },
+      ],
     },
     {
-      action: 'DECATS programme completed and business cases identified',
-      contributors: 'Arfan Hanif; Bernard McPheely',
+      action: 'DECATS programme to be initiated with agreed timescales and outcomes.',
+      contributors: 'Arfan Hanif, Bernard McPheely',
+      timescale: 'Nov 2009',
+      milestones: [
+        { title: 'Contract initiated with buy-in from all key stakeholders', dueOn: '2009-11-30' },
+      ],
+    },
+    {
+      action:
+        'DECATS programme completed within agreed time scales and business cases identified to maximise efficiency and improvement opportunities',
+      contributors: 'Arfan Hanif, Bernard McPheely',
       timescale: 'Apr 2010',
+      milestones: [
+        { title: 'DECATS programme completed', dueOn: '2010-04-30' },
+        { title: 'Business cases identified and opportunities explored', dueOn: '2010-04-30' },
+      ],
     },
   ],
-  risks: [
-    {
-      description: 'Lack of buy-in or commitment within the Council to participate in DECATS',
-      likelihood: 3,
-      impact: 4,
-    },
-    {
-      description: 'Lack of willingness to act on business case recommendations',
-      likelihood: 2,
-      impact: 4,
-    },
-  ],
-  savings: {
-    financialYear: '2010-11',
-    plannedPence: 100_000_000,
-    realisedPence: 120_000_000,
-    cashable: true,
-  },
+  risks: DECATS_RISKS,
 };

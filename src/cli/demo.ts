@@ -16,6 +16,7 @@ import {
   DemoWorkstream,
   INVERCLYDE,
   INVERCLYDE_PRIORITIES,
+  LANCASTER,
   LEEDS,
 } from './demo-data';
 import { InsertUser } from './operator';
@@ -102,6 +103,7 @@ export async function seedDemo(
       );
     }
     await seedDecats(api, officer.get(LEEDS)!);
+    await seedLancasterCommitment(api, admin.get(LANCASTER)!, officer.get(LANCASTER)!, titles);
     log(
       `Demo data loaded: ${DEMO_COUNCILS.length} councils, ${DEMO_PARTNERSHIPS.length} partnerships, ` +
         `${titles.size + 1} workstreams. Sign in as ${platform}, admin@<council>.example or ` +
@@ -110,6 +112,32 @@ export async function seedDemo(
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Lancaster put its name on the county's OJEU notice for the strategic partnership without a
+ * business case of its own: it turns Inverclyde's rule off, then commits.
+ */
+async function seedLancasterCommitment(
+  api: DemoClient,
+  admin: string,
+  officer: string,
+  titles: Map<string, string>,
+): Promise<void> {
+  const me = await api.as(admin, 'GET', '/me');
+  const council = me.council as { id: string; version: number };
+  await api.as(admin, 'PATCH', `/councils/${council.id}`, {
+    commitRequiresApprovedBusinessCase: false,
+    version: council.version,
+  });
+  await api.as(
+    officer,
+    'POST',
+    `/workstreams/${titles.get('Strategic partnership')}/participants`,
+    {
+      status: 'committed',
+    },
+  );
 }
 
 /** Members from the partnership's start, the administering council from the same date. */
@@ -177,22 +205,20 @@ async function moveOn(
 
 /** Leeds' private improvement priority, with its funding at risk and key actions. */
 async function seedDecats(api: DemoClient, leeds: string): Promise<void> {
-  const { phase, phaseReason, ...fields } = DECATS.workstream;
-  const w = await api.as(leeds, 'POST', '/workstreams', fields);
-  await moveOn(api, leeds, w, { phase, phaseReason });
+  const w = await api.as(leeds, 'POST', '/workstreams', DECATS.workstream);
   const path = `/workstreams/${w.id as string}`;
   await api.as(leeds, 'POST', `${path}/status-updates`, DECATS.status);
   await api.as(leeds, 'POST', `${path}/funding`, DECATS.funding);
-  const milestoneIds: string[] = [];
-  for (const milestone of DECATS.milestones) {
-    milestoneIds.push((await api.as(leeds, 'POST', `${path}/milestones`, milestone)).id as string);
+  for (const { milestones, ...action } of DECATS.actions) {
+    const milestoneIds: string[] = [];
+    for (const milestone of milestones) {
+      milestoneIds.push(
+        (await api.as(leeds, 'POST', `${path}/milestones`, milestone)).id as string,
+      );
+    }
+    await api.as(leeds, 'POST', `${path}/actions`, { ...action, milestoneIds });
   }
-  for (const [i, action] of DECATS.actions.entries()) {
-    await api.as(leeds, 'POST', `${path}/actions`, {
-      ...action,
-      milestoneIds: [milestoneIds[i]],
-    });
+  for (const description of DECATS.risks) {
+    await api.as(leeds, 'POST', `${path}/risks`, { description });
   }
-  for (const risk of DECATS.risks) await api.as(leeds, 'POST', `${path}/risks`, risk);
-  await api.as(leeds, 'POST', `${path}/savings`, DECATS.savings);
 }

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
@@ -26,9 +27,33 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/** Keyset cursors: the sort key and id of the last row, opaque to clients. */
+/**
+ * Keyset cursors: the sort key and id of the last row, opaque to clients and signed (an
+ * HMAC-SHA256 under a key derived from the service's secret, cut to 128 bits), so an edited
+ * but well-formed cursor is refused rather than followed. Every process of a deployment
+ * derives the same key; until `useCursorSecret` is called (a bare unit test), a random one.
+ */
+let cursorKey: Buffer = randomBytes(32);
+
+export function useCursorSecret(secret: string): void {
+  cursorKey = Buffer.from(hkdfSync('sha256', secret, 'joint-working-hub', 'cursors', 32));
+}
+
+const signatureOf = (payload: string) =>
+  createHmac('sha256', cursorKey).update(payload).digest().subarray(0, 16).toString('base64url');
+
 export function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(values)).toString('base64url');
+  return `${payload}.${signatureOf(payload)}`;
+}
+
+/** The payload of a cursor whose signature is ours, or undefined. */
+function verifiedPayload(cursor: string): string | undefined {
+  const [payload, signature, extra] = cursor.split('.');
+  if (extra !== undefined || !payload || !signature) return undefined;
+  const expected = Buffer.from(signatureOf(payload));
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? payload : undefined;
 }
 
 /** What each position of a cursor holds; a forged value of the wrong kind is a 400, not a 500. */
@@ -49,7 +74,9 @@ export function decodeCursor(
 ): string[] | undefined {
   if (!cursor) return undefined;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    const payload = verifiedPayload(cursor);
+    if (payload === undefined) throw new Error('not signed by us');
+    const values = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
     if (
       Array.isArray(values) &&
       values.length === kinds.length &&

@@ -80,8 +80,9 @@ export class MembersService {
     memberId: string,
     dto: UpdateMemberDto,
   ): Promise<MemberDto> {
+    // Not a member of this partnership (or not one the caller may see): 404 before 403.
+    const member = await this.visibleMember(actor, partnershipId, memberId);
     await this.manageable(actor, partnershipId);
-    const member = await this.find(partnershipId, memberId);
     if (member.version !== dto.version) throw new StaleVersionProblem('membership');
     if (member.role === 'administering' && (dto.role || dto.leftOn)) {
       throw new ConflictException(
@@ -136,8 +137,8 @@ export class MembersService {
 
   /** Ends a current membership today; the row stays as history. */
   async remove(actor: Actor, partnershipId: string, memberId: string): Promise<void> {
+    const member = await this.visibleMember(actor, partnershipId, memberId);
     await this.manageable(actor, partnershipId);
-    const member = await this.find(partnershipId, memberId);
     if (member.leftOn) return;
     await this.update(actor, partnershipId, memberId, {
       leftOn: await databaseToday(this.txHost.tx),
@@ -237,6 +238,16 @@ export class MembersService {
       [row.id, from],
     );
     return created.id;
+  }
+
+  /** A membership row of a partnership the caller may see, or 404. */
+  private async visibleMember(
+    actor: Actor,
+    partnershipId: string,
+    memberId: string,
+  ): Promise<MemberDto> {
+    await this.partnerships.get(actor, partnershipId);
+    return this.find(partnershipId, memberId);
   }
 
   private async manageable(actor: Actor, partnershipId: string): Promise<PartnershipDto> {

@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
+import { useCursorSecret } from '../common/pagination';
 import { SettingsProver } from '../database/settings-proof';
 import { AfterCommit } from './after-commit';
 import { RequestTransactionInterceptor } from './request-transaction.interceptor';
@@ -20,6 +21,7 @@ export class TenancyModule {
   /** `secret` derives the key that proves each transaction's settings to the database. */
   static forRoot(secret: string): DynamicModule {
     const prover = new SettingsProver(secret);
+    useCursorSecret(secret);
     return {
       module: TenancyModule,
       imports: [

@@ -43,8 +43,10 @@ export class WorkstreamsController {
     return this.workstreams.list(actor, query);
   }
 
+  // Whether the caller may create it depends on the partnership named, which a caller who
+  // may not see it must get 404 for before any role check: the service decides (404, then 403).
   @Post()
-  @CheckPolicies((ability) => ability.can('create', 'Workstream'))
+  @readable
   @ApiCreatedResponse({ type: WorkstreamDto })
   @ApiForbiddenResponse({ type: ProblemDto })
   async create(

@@ -57,6 +57,21 @@ export class WorkstreamsService {
 
   /** Workstreams the caller's council may see, most recently updated first (ties by id). */
   async list(actor: Actor, query: WorkstreamQueryDto): Promise<Page<WorkstreamDto>> {
+    // An unknown filter value is a 400 naming it, as an unknown body value is.
+    if (query.serviceArea) {
+      const known = await this.txHost.tx.query<unknown[]>(
+        `SELECT 1 FROM service_areas WHERE code = $1`,
+        [query.serviceArea],
+      );
+      if (!known.length) {
+        throw new ValidationProblem([
+          {
+            field: 'serviceArea',
+            message: 'serviceArea is not a service area (GET /service-areas)',
+          },
+        ]);
+      }
+    }
     const list = workstreamListQuery(actor.ability, query);
     if (!list) return { data: [], nextCursor: null };
     // The page's ids first, so the columns (and the latest status) are computed for its rows only.

@@ -17,7 +17,8 @@ export class SavingsTotalsQueryDto {
   financialYear?: string;
   @ApiPropertyOptional({
     format: 'date',
-    description: 'As at this date: financial years not begun by then are left out (default: all years)',
+    description:
+      'As at this date: financial years not begun by then are left out (default: all years)',
   })
   @IsOptional()
   @IsCalendarDate()

@@ -117,8 +117,18 @@ export class KeyActionDto extends RecordDto {
 export const RISK_STATUSES = ['open', 'mitigated', 'closed'] as const;
 export class CreateRiskDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT) description: string;
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) likelihood: number;
-  @ApiProperty({ minimum: 1, maximum: 5 }) @IsInt() @Min(1) @Max(5) impact: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'Unset until the risk is assessed' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  likelihood?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'Unset until the risk is assessed' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  impact?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) mitigation?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) owner?: string;
   @ApiPropertyOptional({ enum: RISK_STATUSES, default: 'open' })
@@ -141,9 +151,11 @@ export class UpdateRiskDto extends Versioned {
 }
 export class RiskDto extends RecordDto {
   @ApiProperty() description: string;
-  @ApiProperty() likelihood: number;
-  @ApiProperty() impact: number;
-  @ApiProperty({ description: 'likelihood × impact, 1–25' }) score: number;
+  @ApiProperty({ nullable: true, type: Number, description: '1–5; null until assessed' })
+  likelihood: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '1–5; null until assessed' })
+  impact: number | null;
+  @ApiProperty({ description: 'likelihood × impact, 1–25; 0 until assessed' }) score: number;
   @ApiProperty({ nullable: true, type: String }) mitigation: string | null;
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ enum: RISK_STATUSES }) status: string;
