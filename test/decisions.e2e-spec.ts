@@ -5,9 +5,8 @@
  * funding at risk repays no more than was funded; a council acts for itself; a lead
  * authority does not walk away. Each rule over HTTP, and the database's own refusal.
  */
-import { Client } from 'pg';
 import { TestApp } from './support/test-app';
-import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
+import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
 import { SignedIn, World, call, partnership, workstream } from './support/world';
 
 describe('decisions that hold', () => {
@@ -20,17 +19,8 @@ describe('decisions that hold', () => {
   const stored = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
     queryAs<T>(t.db.appUrl, PLATFORM_ADMIN_SETTINGS, sql, params);
   /** Runs one statement as the application role with proven settings of `who`, CASL bypassed. */
-  const asDatabase = async (who: SignedIn, role: string, sql: string, params: unknown[] = []) => {
-    const client = new Client({ connectionString: t.db.appUrl });
-    await client.connect();
-    try {
-      await beginAs(client, { userId: who.id, councilId: who.councilId ?? '', role });
-      return await client.query(sql, params);
-    } finally {
-      await client.query('ROLLBACK').catch(() => undefined);
-      await client.end();
-    }
-  };
+  const asDatabase = (who: SignedIn, role: string, sql: string, params: unknown[] = []) =>
+    queryAs(t.db.appUrl, { userId: who.id, councilId: who.councilId ?? '', role }, sql, params);
 
   beforeAll(async () => {
     world = await World.start();
