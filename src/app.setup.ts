@@ -3,11 +3,12 @@
  * `/api/v1` prefix, validation, problem+json errors, helmet, CORS, request ids, Swagger.
  */
 import helmet from '@fastify/helmet';
-import { ValidationPipe } from '@nestjs/common';
+import { NotFoundException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
@@ -28,6 +29,36 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function requestIdOf(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+const DOCS = '/docs/';
+/**
+ * What Swagger UI's page loads from /docs/. The static route serves the whole of
+ * swagger-ui-dist otherwise: its package.json, README and megabytes of source maps.
+ */
+const DOCS_ASSETS = new Set([
+  '',
+  'index.html',
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'swagger-ui-init.js',
+  'swagger-initializer.js',
+  'favicon-16x16.png',
+  'favicon-32x32.png',
+]);
+
+/** onRequest: 404 for anything under /docs/ that the UI does not load, however it is spelled. */
+function docsAssetsOnly(request: FastifyRequest, _reply: FastifyReply, done: (e?: Error) => void) {
+  const path = request.url.split('?')[0];
+  if (!path.startsWith(DOCS)) return done();
+  let asset: string | undefined;
+  try {
+    asset = decodeURIComponent(path.slice(DOCS.length));
+  } catch {
+    asset = undefined;
+  }
+  done(asset !== undefined && DOCS_ASSETS.has(asset) ? undefined : new NotFoundException());
 }
 
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -81,6 +112,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   await app.register(helmet, HELMET_OPTIONS);
   // After helmet's own onRequest hooks, so that this refusal carries its headers too.
   adapter.getInstance().addHook('onRequest', refuseLongUrl);
+  adapter.getInstance().addHook('onRequest', docsAssetsOnly);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
