@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -191,6 +192,8 @@ describe('fuzzing every operation', () => {
       }
       const counts = [...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`);
       process.stdout.write(`fuzz: answers ${counts.join(' ')}; ${failures.length} failures\n`);
+      // FUZZ_REPORT=file.json keeps every failure of a long run, not only the first 20.
+      if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(failures));
       expect(failures.slice(0, 20)).toEqual([]);
     },
     Math.max(120_000, RUNS * 1500 * 63),
