@@ -72,6 +72,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // this long: then 408. Node checks its connections once per interval, so a short one.
     requestTimeout: config.requestTimeoutMs,
     http: {
+      // Node's default, stated: larger headers answer 431 (framework-errors.ts).
+      maxHeaderSize: 16 * 1024,
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 2),
