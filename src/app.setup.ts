@@ -3,11 +3,12 @@
  * `/api/v1` prefix, validation, problem+json errors, helmet, CORS, request ids, Swagger.
  */
 import helmet from '@fastify/helmet';
-import { ValidationPipe } from '@nestjs/common';
+import { NotFoundException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
@@ -30,6 +31,36 @@ export function requestIdOf(request: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+const DOCS = '/docs/';
+/**
+ * What Swagger UI's page loads from /docs/. The static route serves the whole of
+ * swagger-ui-dist otherwise: its package.json, README and megabytes of source maps.
+ */
+const DOCS_ASSETS = new Set([
+  '',
+  'index.html',
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'swagger-ui-init.js',
+  'swagger-initializer.js',
+  'favicon-16x16.png',
+  'favicon-32x32.png',
+]);
+
+/** onRequest: 404 for anything under /docs/ that the UI does not load, however it is spelled. */
+function docsAssetsOnly(request: FastifyRequest, _reply: FastifyReply, done: (e?: Error) => void) {
+  const path = request.url.split('?')[0];
+  if (!path.startsWith(DOCS)) return done();
+  let asset: string | undefined;
+  try {
+    asset = decodeURIComponent(path.slice(DOCS.length));
+  } catch {
+    asset = undefined;
+  }
+  done(asset !== undefined && DOCS_ASSETS.has(asset) ? undefined : new NotFoundException());
+}
+
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
   const adapter = new FastifyAdapter({
@@ -41,6 +72,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     // this long: then 408. Node checks its connections once per interval, so a short one.
     requestTimeout: config.requestTimeoutMs,
     http: {
+      // Node's default, stated: larger headers answer 431 (framework-errors.ts).
+      maxHeaderSize: 16 * 1024,
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: Math.min(config.requestTimeoutMs, 10_000),
       connectionsCheckingInterval: Math.min(1000, config.requestTimeoutMs / 2),
@@ -81,6 +114,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   await app.register(helmet, HELMET_OPTIONS);
   // After helmet's own onRequest hooks, so that this refusal carries its headers too.
   adapter.getInstance().addHook('onRequest', refuseLongUrl);
+  adapter.getInstance().addHook('onRequest', docsAssetsOnly);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'],

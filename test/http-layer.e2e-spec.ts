@@ -132,3 +132,45 @@ describe('answers that carry tokens or what a caller may read', () => {
     expect(health.headers['cache-control']).toBe('no-cache, no-store, must-revalidate');
   });
 });
+
+describe('Swagger UI', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    '/docs',
+    '/docs/',
+    '/docs/swagger-ui.css',
+    '/docs/swagger-ui-bundle.js',
+    '/docs/swagger-ui-standalone-preset.js',
+    '/docs/swagger-ui-init.js',
+    '/docs/favicon-32x32.png',
+    '/docs/favicon-16x16.png',
+    '/docs-json',
+  ])('serves %s', async (path) => {
+    expect((await request(t.http).get(path)).status).toBe(200);
+  });
+
+  it.each([
+    '/docs/package.json',
+    '/docs/README.md',
+    '/docs/LICENSE',
+    '/docs/NOTICE',
+    '/docs/swagger-ui-bundle.js.map',
+    '/docs/swagger-ui.css.map',
+    '/docs/swagger-ui-es-bundle.js',
+    '/docs/absolute-path.js',
+    '/docs/index.js',
+    '/docs/log.bundle-sizes.swagger-ui.txt',
+    '/docs/package%2Ejson',
+    '/docs/./package.json',
+    '/docs//package.json',
+  ])('answers %s with 404 problem+json', async (path) => {
+    const res = await request(t.http).get(path);
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+  });
+});

@@ -59,7 +59,10 @@ export function inputFaults(value: unknown, root: string): FieldError[] {
     }
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) {
-        stack.push({ value: current[i], path: fieldOf(path, i, root), depth: depth + 1 });
+        // A million numbers need no path each: only text and containers are looked into.
+        const item: unknown = current[i];
+        if (typeof item !== 'string' && (!item || typeof item !== 'object')) continue;
+        stack.push({ value: item, path: fieldOf(path, i, root), depth: depth + 1 });
       }
       continue;
     }
