@@ -7,7 +7,7 @@ import { Role } from '../src/tenancy/actor';
 import { FuzzRequest, OpenApi, Operation, operationsOf, requestFor } from './support/openapi-fuzz';
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
-import { SignedIn, World, call, partnership, workstream } from './support/world';
+import { SignedIn, World, call, partnership, submittedCase, workstream } from './support/world';
 
 /**
  * Every operation of the OpenAPI document, as every role and with no token, sent generated
@@ -129,7 +129,7 @@ describe('fuzzing every operation', () => {
     await add(`${base}/actions`, { action: 'Agree the plan' });
     await add(`${base}/risks`, { description: 'Delay', likelihood: 2, impact: 3 });
     await add(`${base}/funding`, { funder: 'Local Partnerships', amountPence: 1000 });
-    await add(`${base}/business-cases`, { title: 'Case', status: 'submitted' });
+    records.push(await submittedCase(t, officer, waste.id, 'Case'));
     await add(`${base}/business-cases/${records.at(-1)}/decisions`, {
       decision: 'approved',
       decidedOn: '2026-01-15',
