@@ -21,6 +21,7 @@ import { prepareDatabase } from '../database/database-bootstrap';
 import { dataSourceOptions } from '../database/data-source';
 import { ServiceUrls } from '../database/database-urls';
 import { Readable } from 'node:stream';
+import { normalizeEmail } from '../common/email';
 import { passwordProblem } from '../users/password-policy';
 import { PasswordService } from '../users/password.service';
 import { seedDemo } from './demo';
@@ -120,7 +121,7 @@ async function createUser(context: CliContext, args: string[], role?: string): P
   await withApplication(context.config, context.urls, (app) =>
     insertActiveUser(hash)(app, { email, name, role, councilGss }),
   );
-  context.log(`Created ${role} ${email}`);
+  context.log(`Created ${role} ${normalizeEmail(email)}`);
 }
 
 async function demo(context: CliContext): Promise<void> {
