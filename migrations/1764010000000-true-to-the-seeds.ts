@@ -27,7 +27,9 @@ export class TrueToTheSeeds1764010000000 implements MigrationInterface {
 
     await db.query(`DROP INDEX risks_list`);
     await db.query(`ALTER TABLE risks DROP COLUMN score`);
-    await db.query(`ALTER TABLE risks ALTER COLUMN likelihood DROP NOT NULL, ALTER COLUMN impact DROP NOT NULL`);
+    await db.query(
+      `ALTER TABLE risks ALTER COLUMN likelihood DROP NOT NULL, ALTER COLUMN impact DROP NOT NULL`,
+    );
     await db.query(`
       ALTER TABLE risks ADD COLUMN score integer GENERATED ALWAYS AS (coalesce(likelihood * impact, 0)) STORED`);
     await db.query(`CREATE INDEX risks_list ON risks (workstream_id, score DESC, id)`);
@@ -36,8 +38,12 @@ export class TrueToTheSeeds1764010000000 implements MigrationInterface {
   async down(db: QueryRunner): Promise<void> {
     await db.query(`DROP INDEX risks_list`);
     await db.query(`ALTER TABLE risks DROP COLUMN score`);
-    await db.query(`UPDATE risks SET likelihood = coalesce(likelihood, 1), impact = coalesce(impact, 1)`);
-    await db.query(`ALTER TABLE risks ALTER COLUMN likelihood SET NOT NULL, ALTER COLUMN impact SET NOT NULL`);
+    await db.query(
+      `UPDATE risks SET likelihood = coalesce(likelihood, 1), impact = coalesce(impact, 1)`,
+    );
+    await db.query(
+      `ALTER TABLE risks ALTER COLUMN likelihood SET NOT NULL, ALTER COLUMN impact SET NOT NULL`,
+    );
     await db.query(
       `ALTER TABLE risks ADD COLUMN score integer GENERATED ALWAYS AS (likelihood * impact) STORED`,
     );
