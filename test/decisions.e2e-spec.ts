@@ -494,6 +494,28 @@ describe('decisions that hold', () => {
         { paidOn: '2010-05-30', amountPence: 1 },
       );
       expect(byPartner.status).toBe(403);
+      // A council outside the partnership does not find the line, its repayments or the route.
+      const outsider = await world.user(await world.council('E08000035'), 'officer');
+      const path = `/workstreams/${ws}/funding/${funding.id}/repayments`;
+      for (const method of ['get', 'post'] as const) {
+        const res = await call(
+          t,
+          outsider,
+          method,
+          path,
+          method === 'post' ? { paidOn: '2010-05-30', amountPence: 1 } : undefined,
+        );
+        expect([method, res.status]).toEqual([method, 404]);
+      }
+      // Row-level security alone: a partner cannot add one, the lead authority can.
+      const insert = `INSERT INTO funding_repayments (funding_line_id, workstream_id, paid_on, amount_pence)
+                      VALUES ($1, $2, '2010-06-30', 1) RETURNING id`;
+      await expect(
+        asDatabase(officerInverclyde, 'officer', insert, [funding.id, ws]),
+      ).rejects.toThrow(/row-level security/);
+      expect(await asDatabase(officerGlasgow, 'officer', insert, [funding.id, ws])).toHaveLength(1);
+      const seen = await asDatabase(outsider, 'officer', 'SELECT id FROM funding_repayments');
+      expect(seen).toEqual([]);
     });
   });
 
