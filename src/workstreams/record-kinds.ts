@@ -88,6 +88,25 @@ async function requiresApproval(tx: EntityManager, councilId: string): Promise<b
 }
 
 /**
+ * Whether the council has approved a business case of the workstream that was put to the
+ * councils (not a draft), leaving out one decision (the one being changed).
+ */
+async function hasApproval(
+  tx: EntityManager,
+  workstreamId: string,
+  councilId: string,
+  exceptDecisionId?: string,
+): Promise<boolean> {
+  const rows = await tx.query<unknown[]>(
+    `SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
+      WHERE d.workstream_id = $1 AND d.council_id = $2 AND d.decision = 'approved'
+        AND c.status <> 'draft' AND d.id IS DISTINCT FROM $3::uuid LIMIT 1`,
+    [workstreamId, councilId, exceptDecisionId ?? null],
+  );
+  return rows.length > 0;
+}
+
+/**
  * A council committed on the strength of an approval keeps it while the commitment stands:
  * 409 naming the participation, unless another approval of the council's still carries it.
  */
@@ -98,16 +117,12 @@ async function assertCommitmentNotBuiltOn(
 ): Promise<void> {
   const councilId = decision.councilId as string;
   if (!(await requiresApproval(tx, councilId))) return;
-  const [participation] = await tx.query<{ id: string; others: boolean }[]>(
-    `SELECT p.id, EXISTS (
-              SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
-               WHERE d.workstream_id = p.workstream_id AND d.council_id = p.council_id
-                 AND d.decision = 'approved' AND c.status <> 'draft' AND d.id <> $3) AS others
-       FROM workstream_participants p
-      WHERE p.workstream_id = $1 AND p.council_id = $2 AND p.status = 'committed'`,
-    [workstream.id, councilId, decision.id],
+  const [participation] = await tx.query<{ id: string }[]>(
+    `SELECT id FROM workstream_participants
+      WHERE workstream_id = $1 AND council_id = $2 AND status = 'committed'`,
+    [workstream.id, councilId],
   );
-  if (participation && !participation.others) {
+  if (participation && !(await hasApproval(tx, workstream.id, councilId, decision.id as string))) {
     throw new ConflictException({
       message: `The council is committed to this workstream on the strength of this approval (participation ${participation.id}); withdraw the commitment first`,
       participationId: participation.id,
@@ -359,13 +374,7 @@ export const PARTICIPANTS: RecordKind = {
       ]);
     }
     if (values.status === 'committed' && (await requiresApproval(tx, values.councilId as string))) {
-      const approved = await tx.query<unknown[]>(
-        `SELECT 1 FROM business_case_decisions d JOIN business_cases c ON c.id = d.business_case_id
-          WHERE d.workstream_id = $1 AND d.council_id = $2 AND d.decision = 'approved'
-            AND c.status <> 'draft'`,
-        [workstream.id, values.councilId],
-      );
-      if (!approved.length) {
+      if (!(await hasApproval(tx, workstream.id, values.councilId as string))) {
         throw new ConflictException(
           'A council commits to a workstream only after it has approved a business case for it; record the approval first',
         );
