@@ -20,6 +20,7 @@ import { ProvenSettingsOnce1763980000000 } from './1763980000000-proven-settings
 import { DecisionsThatHold1763990000000 } from './1763990000000-decisions-that-hold';
 import { DatedAsReported1764000000000 } from './1764000000000-dated-as-reported';
 import { TrueToTheSeeds1764010000000 } from './1764010000000-true-to-the-seeds';
+import { Agreements1764020000000 } from './1764020000000-agreements';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   DecisionsThatHold1763990000000,
   DatedAsReported1764000000000,
   TrueToTheSeeds1764010000000,
+  Agreements1764020000000,
 ];

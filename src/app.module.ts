@@ -14,6 +14,9 @@ import { PartnershipsModule } from './partnerships/partnerships.module';
 import { WorkstreamsModule } from './workstreams/workstreams.module';
 import { UsersModule } from './users/users.module';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { AgreementsModule } from './agreements/agreements.module';
+import { JobsModule } from './jobs/jobs.module';
+import { JobsOptions } from './jobs/job-queue';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -21,6 +24,8 @@ export interface AppModuleOptions {
   appUrl: string;
   /** The sign-in role's connection: credentials and tokens only. */
   authUrl: string;
+  /** The job queue; off unless given (`npm start` gives it, the CLI does not). */
+  jobs?: JobsOptions;
   /** Extra modules (tests mount probes here). */
   imports?: ModuleMetadata['imports'];
   /** Where log lines go (default: standard output); tests read them here. */
@@ -33,6 +38,7 @@ export class AppModule {
     config,
     appUrl,
     authUrl,
+    jobs = {},
     imports = [],
     logDestination,
   }: AppModuleOptions): DynamicModule {
@@ -69,6 +75,7 @@ export class AppModule {
         }),
         SignInDatabaseModule.forRoot(authUrl, config),
         TenancyModule.forRoot(config.jwtSecret),
+        JobsModule.forRoot(jobs),
         HealthModule,
         AuthModule,
         CouncilsModule,
@@ -76,6 +83,7 @@ export class AppModule {
         AuditModule,
         PartnershipsModule,
         WorkstreamsModule,
+        AgreementsModule,
         ...imports,
       ],
     };

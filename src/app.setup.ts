@@ -3,7 +3,7 @@
  * `/api/v1` prefix, validation, problem+json errors, helmet, CORS, request ids, Swagger.
  */
 import helmet from '@fastify/helmet';
-import { NotFoundException, ValidationPipe } from '@nestjs/common';
+import { NotFoundException, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -22,6 +22,7 @@ import {
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
 import { refuseBadInput } from './common/request-input';
+import { DOCX, MAX_DOCUMENT_BYTES, PDF } from './agreements/document-type';
 
 const AUTH = '/api/v1/auth/';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -61,6 +62,9 @@ function docsAssetsOnly(request: FastifyRequest, _reply: FastifyReply, done: (e?
   done(asset !== undefined && DOCS_ASSETS.has(asset) ? undefined : new NotFoundException());
 }
 
+/** The one route that takes a file as its body. */
+const DOCUMENT_UPLOAD = /^\/api\/v1\/agreements\/[^/]+\/versions\/[^/]+\/documents\/?$/;
+
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const { config } = options;
   const adapter = new FastifyAdapter({
@@ -84,6 +88,17 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // JSON only: Fastify's own parser stays (it refuses __proto__), Nest adds none, and a
   // text/plain or form body answers 415 (README, API conventions).
   adapter.getInstance().removeContentTypeParser('text/plain');
+  // Documents (src/agreements) are sent as their bytes, up to 20 MB, to the upload route only.
+  adapter
+    .getInstance()
+    .addContentTypeParser(
+      [PDF, DOCX, 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES },
+      (request, body, done) =>
+        DOCUMENT_UPLOAD.test(request.url.split('?')[0])
+          ? done(null, body)
+          : done(new UnsupportedMediaTypeException('This route takes JSON'), undefined),
+    );
   adapter.getInstance().addHook('preValidation', refuseBadInput);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);

@@ -31,7 +31,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {
-    app = await createApp({ config, appUrl: database.appUrl, authUrl: database.authUrl });
+    app = await createApp({
+      config,
+      appUrl: database.appUrl,
+      authUrl: database.authUrl,
+      jobs: { url: database.jobsUrl },
+    });
     await app.listen(config.port, config.host);
     log(`Joint Working Hub listening on http://localhost:${config.port} (API /api/v1, docs /docs)`);
   } catch (error) {

@@ -10,18 +10,15 @@
  */
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { TransactionHost } from '@nestjs-cls/transactional';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { CLS_ID, ClsService } from 'nestjs-cls';
 import { AppModule } from '../app.module';
 import { fieldErrors } from '../common/problem';
 import { AppConfig } from '../config/configuration';
 import { ServiceUrls } from '../database/database-urls';
 import { CouncilsService } from '../councils/councils.service';
-import { AbilityFactory } from '../tenancy/ability.factory';
 import { Actor } from '../tenancy/actor';
-import { RequestContext } from '../tenancy/request-context';
+import { SystemActor } from '../tenancy/system-actor';
 import { CreateUserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 
@@ -36,24 +33,11 @@ export interface OperatorUser {
 export type InsertUser = (app: INestApplicationContext, user: OperatorUser) => Promise<void>;
 
 /** Runs `work` as the operator, in one transaction, inside `app`. */
-export async function asOperator<T>(
+export function asOperator<T>(
   app: INestApplicationContext,
   work: (actor: Actor) => Promise<T>,
 ): Promise<T> {
-  const cls = app.get<ClsService<RequestContext>>(ClsService);
-  const txHost = app.get(TransactionHost);
-  const operator = { userId: '', councilId: null, role: 'platform_admin' as const };
-  const actor: Actor = {
-    ...operator,
-    sessionId: '',
-    partnershipIds: [],
-    ability: app.get(AbilityFactory).forActor({ ...operator, partnershipIds: [] }),
-  };
-  return cls.run(() => {
-    cls.set(CLS_ID, 'cli');
-    cls.set('actor', actor);
-    return txHost.withTransaction(() => work(actor));
-  });
+  return app.get(SystemActor).run('cli', work);
 }
 
 /** Boots the application without HTTP, runs `work` with it, and closes it. */

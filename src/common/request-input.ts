@@ -98,7 +98,8 @@ export function refuseBadInput(
   const faults = [
     ...inputFaults(request.params, 'params'),
     ...inputFaults(request.query, 'query'),
-    ...inputFaults(request.body, 'body'),
+    // A document upload's body is its bytes (src/agreements): nothing to walk.
+    ...(Buffer.isBuffer(request.body) ? [] : inputFaults(request.body, 'body')),
   ];
   done(faults.length ? new ValidationProblem(faults.slice(0, MAX_FAULTS)) : undefined);
 }

@@ -29,6 +29,8 @@ export interface AppConfig {
   databaseAppPassword?: string;
   /** Sign-in role connection (credentials and tokens). Unset: derived from the owner URL. */
   databaseAuthUrl?: string;
+  /** The job queue's connection (pg-boss's own tables only); derived when unset. */
+  databaseJobsUrl?: string;
   databasePoolSize: number;
   statementTimeoutMs: number;
   dataDir: string;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseAppUrl: postgresUrl(env, 'DATABASE_APP_URL'),
     databaseAppPassword: env.DATABASE_APP_PASSWORD || undefined,
     databaseAuthUrl: postgresUrl(env, 'DATABASE_AUTH_URL'),
+    databaseJobsUrl: postgresUrl(env, 'DATABASE_JOBS_URL'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
     dataDir,

@@ -14,6 +14,7 @@ import {
   withClient,
 } from './database-urls';
 import { SettingsProver } from './settings-proof';
+import { installJobQueue } from '../jobs/job-queue';
 import { EmbeddedPostgresServer } from './embedded-postgres';
 
 export interface PreparedDatabase extends DatabaseUrls {
@@ -52,7 +53,7 @@ export async function migrate(
   config: AppConfig,
   ownerUrl: string,
   log: (line: string) => void,
-): Promise<ServiceUrls> {
+): Promise<ServiceUrls & { jobsUrl: string }> {
   return withClient(ownerUrl, async (lock) => {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -69,6 +70,7 @@ export async function migrate(
         await dataSource.destroy();
       }
       await installSettingsKey(ownerUrl, config.jwtSecret);
+      await installJobQueue(ownerUrl);
       return urls;
     } finally {
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);

@@ -1,8 +1,9 @@
 /**
- * Three roles serve the database (README, "Database roles"):
+ * Four roles serve the database (README, "Database roles"):
  * - the owner role, from `DATABASE_URL`, owns every table and runs the migrations;
  * - the application role `jwh_app`, which owns nothing and has no BYPASSRLS, serves every
  *   request, so row-level security always applies to it;
+ * - the job role `jwh_jobs`, which reads and writes only the job queue's tables (pg-boss);
  * - the sign-in role `jwh_auth`, which reads no table and may only execute the functions that
  *   check credentials and issue, rotate and revoke tokens.
  * With the embedded default, all are created here. With an external server, give the
@@ -17,11 +18,14 @@ import { EmbeddedPostgresServer } from './embedded-postgres';
 export const APP_ROLE = 'jwh_app';
 /** The sign-in role: executes the credential and token functions, reads no table. */
 export const AUTH_ROLE = 'jwh_auth';
+/** The job queue's role: reads and writes pg-boss's tables (schema `pgboss`) and nothing else. */
+export const JOBS_ROLE = 'jwh_jobs';
 const OWNER_ROLE = 'jwh_owner';
 const EMBEDDED_DATABASE = 'jwh';
 
 export interface DatabaseUrls extends ServiceUrls {
   ownerUrl: string;
+  jobsUrl: string;
 }
 
 /** The connections the service runs on: requests as `jwh_app`, sign-in as `jwh_auth`. */
@@ -107,12 +111,16 @@ async function ensureRole(
   return explicitUrl ?? withUser(ownerUrl, name, password);
 }
 
-/** The request role and the sign-in role, with the URLs the service connects through. */
+/** The request, sign-in and job roles, with the URLs the service connects through. */
 export async function ensureServiceRoles(
   config: AppConfig,
   ownerUrl: string,
-): Promise<ServiceUrls> {
+): Promise<ServiceUrls & { jobsUrl: string }> {
   return {
+    jobsUrl: await ensureRole(config, ownerUrl, {
+      name: JOBS_ROLE,
+      explicitUrl: config.databaseJobsUrl,
+    }),
     appUrl: await ensureRole(config, ownerUrl, {
       name: APP_ROLE,
       explicitUrl: config.databaseAppUrl,

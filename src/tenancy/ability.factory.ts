@@ -3,6 +3,7 @@ import { AppAbility, RuleBuilder, buildAbility } from './ability';
 import { Role } from './actor';
 import { partnershipRules } from '../partnerships/partnerships.policy';
 import { workstreamRules } from '../workstreams/workstreams.policy';
+import { agreementRules } from '../agreements/agreements.policy';
 
 export interface AbilityInput {
   userId: string;
@@ -45,6 +46,7 @@ export class AbilityFactory {
       identityRules(builder, actor);
       partnershipRules(builder, actor);
       workstreamRules(builder, actor);
+      agreementRules(builder, actor);
     });
   }
 }

@@ -6,7 +6,8 @@
  */
 import { AbilityBuilder, MongoAbility, createMongoAbility } from '@casl/ability';
 
-export type Action = 'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'sign';
+export type Action =
+  'manage' | 'create' | 'read' | 'update' | 'delete' | 'approve' | 'sign' | 'review' | 'terminate';
 export type SubjectName =
   | 'Council'
   | 'CouncilProfile'
@@ -20,6 +21,9 @@ export type SubjectName =
   | 'BusinessCaseDecision'
   | 'SavingsLine'
   | 'ServiceArea'
+  | 'Agreement'
+  | 'AgreementParty'
+  | 'AgreementDocument'
   | 'all';
 
 /** A record checked against the rules: plain fields plus its subject name. */

@@ -8,6 +8,7 @@ import { useCursorSecret } from '../common/pagination';
 import { SettingsProver } from '../database/settings-proof';
 import { AfterCommit } from './after-commit';
 import { RequestTransactionInterceptor } from './request-transaction.interceptor';
+import { SystemActor } from './system-actor';
 import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
 
 /**
@@ -44,9 +45,10 @@ export class TenancyModule {
       ],
       providers: [
         AfterCommit,
+        SystemActor,
         { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
       ],
-      exports: [AfterCommit],
+      exports: [AfterCommit, SystemActor],
     };
   }
 }

@@ -27,11 +27,11 @@ export default async function globalSetup(): Promise<void> {
   const template = `jwh_template_${randomBytes(6).toString('hex')}`;
   await withClient(ownerUrl, (client) => client.query(`CREATE DATABASE ${template}`));
   const templateUrl = withDatabase(ownerUrl, template);
-  const { appUrl, authUrl } = await migrate(
+  const { appUrl, authUrl, jobsUrl } = await migrate(
     testConfig({ DATABASE_URL: templateUrl }),
     templateUrl,
     () => undefined,
   );
-  process.env[TEST_DB_ENV] = JSON.stringify({ ownerUrl, appUrl, authUrl, template });
+  process.env[TEST_DB_ENV] = JSON.stringify({ ownerUrl, appUrl, authUrl, jobsUrl, template });
   globalThis.__JWH_TEST_SERVER__ = { embedded, dataDir, ownerUrl, template };
 }

@@ -22,6 +22,8 @@ export interface TestAppOptions {
   imports?: ModuleMetadata['imports'];
   /** A database made beforehand (default: a new one). */
   database?: TestDatabase;
+  /** Run the job queue, polling this often (seconds); off by default. */
+  jobs?: { pollingIntervalSeconds: number };
   /** Where the app's log lines go (default: none below the test's log level). */
   logDestination?: AppModuleOptions['logDestination'];
 }
@@ -36,6 +38,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config,
     appUrl: options.appUrl ? options.appUrl(db) : db.appUrl,
     authUrl: db.authUrl,
+    jobs: options.jobs ? { url: db.jobsUrl, ...options.jobs } : undefined,
     imports: options.imports,
     logDestination: options.logDestination,
   });

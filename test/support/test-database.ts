@@ -15,6 +15,7 @@ export interface TestDatabaseEnv {
   ownerUrl: string;
   appUrl: string;
   authUrl: string;
+  jobsUrl: string;
   template: string;
 }
 
@@ -31,6 +32,8 @@ export interface TestDatabase {
   ownerUrl: string;
   appUrl: string;
   authUrl: string;
+  /** The job role's connection (pg-boss's tables). */
+  jobsUrl: string;
   drop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     ownerUrl: withDatabase(env.ownerUrl, name),
     appUrl: withDatabase(env.appUrl, name),
     authUrl: withDatabase(env.authUrl, name),
+    jobsUrl: withDatabase(env.jobsUrl, name),
     drop: () => dropDatabase(env.ownerUrl, name),
   };
 }
