@@ -80,6 +80,69 @@ describe('demo data (npm run cli -- seed-demo)', () => {
   };
 
   /** Lancaster's four priority areas of 5 October 2010, and its own rule turned off. */
+  /** The B&NES Cabinet report of 11 June 2014: E 2649, approved by B&NES, awaiting North Somerset. */
+  const expectE2649AsReported = async () => {
+    const [agreement] = await stored<{
+      status: string;
+      purposes: string[];
+      legal_basis: string[];
+      review_date: string;
+      contributions: { amount_pence: string; description: string; gss_code: string }[];
+      decisions: {
+        gss_code: string;
+        decision_body: string;
+        decision_maker: string;
+        decided_on: string;
+      }[];
+      workstreams: string[];
+    }>(
+      `SELECT a.status, v.purposes, v.legal_basis, to_char(v.review_date, 'YYYY-MM-DD') AS review_date,
+              (SELECT json_agg(json_build_object('amount_pence', k.amount_pence, 'description', k.description,
+                                                 'gss_code', c.gss_code) ORDER BY c.gss_code)
+                 FROM agreement_contributions k JOIN councils c ON c.id = k.council_id
+                WHERE k.agreement_id = a.id) AS contributions,
+              (SELECT json_agg(json_build_object('gss_code', c.gss_code, 'decision_body', d.decision_body,
+                                                 'decision_maker', d.decision_maker, 'decided_on', d.decided_on))
+                 FROM agreement_decisions d JOIN councils c ON c.id = d.council_id
+                WHERE d.agreement_id = a.id) AS decisions,
+              (SELECT array_agg(w.title ORDER BY w.title) FROM agreement_workstreams l
+                 JOIN workstreams w ON w.id = l.workstream_id WHERE l.agreement_id = a.id) AS workstreams
+         FROM agreements a JOIN agreement_versions v ON v.agreement_id = a.id AND v.number = 1
+        WHERE a.reference = 'E 2649'`,
+    );
+    expect(agreement.status).toBe('in_approval');
+    expect(agreement.purposes).toHaveLength(5);
+    expect(agreement.legal_basis).toHaveLength(3);
+    expect(agreement.review_date).toBe('2015-06-11');
+    expect(agreement.contributions).toEqual([
+      {
+        amount_pence: 10000000,
+        description: '£100k earmarked from reserves',
+        gss_code: 'E06000022',
+      },
+      {
+        amount_pence: 10000000,
+        description: '£100k earmarked from reserves',
+        gss_code: 'E06000024',
+      },
+    ]);
+    expect(agreement.decisions).toEqual([
+      {
+        gss_code: 'E06000022',
+        decision_body: 'Cabinet',
+        decision_maker: 'Cllr Paul Crossley, Leader',
+        decided_on: '2014-06-11',
+      },
+    ]);
+    expect(agreement.workstreams).toEqual([
+      'Internal audit for both councils',
+      'Joint procurement',
+      'Land charges',
+      'Regulatory and trading services',
+      'Shared HR and payroll systems and services',
+    ]);
+  };
+
   const expectLancasterAsReported = async () => {
     const rows = await stored<{ title: string; phase: string }>(
       `SELECT w.title, w.phase FROM workstreams w JOIN partnerships p ON p.id = w.partnership_id
@@ -107,7 +170,9 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     const lines: string[] = [];
     await seedDemo(config, db, PASSWORD, insertUser, (line) => lines.push(line));
     expect(lines).toEqual([
-      expect.stringMatching(/^Demo data loaded: 15 councils, 4 partnerships, 22 workstreams/),
+      expect.stringMatching(
+        /^Demo data loaded: 15 councils, 4 partnerships, 24 workstreams, 1 co-operation agreement/,
+      ),
     ]);
     expect(await count('councils')).toBe(15);
     expect(await count('workstream_participants')).toBe(4);
@@ -120,6 +185,7 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     expect(waste.lead_council_ids).toHaveLength(2);
     await expectLeedsAsReported();
     await expectLancasterAsReported();
+    await expectE2649AsReported();
     const names = await stored<{ name: string }>(
       `SELECT name FROM councils WHERE name ~ '(^\\s|\\s$|\\s\\s)'`,
     );

@@ -235,6 +235,22 @@ export const DEMO_PARTNERSHIPS: DemoPartnership[] = [
         leads: [BANES, NORTH_SOMERSET],
         phase: 'research',
       },
+      {
+        title: 'Regulatory and trading services',
+        serviceArea: 'other',
+        leads: [BANES, NORTH_SOMERSET],
+        phase: 'research',
+        description:
+          'Collaborative work around Regulatory and trading Services to improve service resilience and look at shared processes and procedures.',
+      },
+      {
+        title: 'Land charges',
+        serviceArea: 'back_office',
+        leads: [NORTH_SOMERSET],
+        phase: 'live',
+        phaseReason:
+          "Joint working arrangements such as the manager of North Somerset's Land Charges Team now managing the B&NES operation.",
+      },
     ],
   },
   {
@@ -401,4 +417,59 @@ export const DECATS = {
     },
   ],
   risks: DECATS_RISKS,
+};
+
+/**
+ * The co-operation agreement of the B&NES Cabinet report of 11 June 2014 (forward plan
+ * E 2649): its purposes (section 6.2), legal basis (4.1), each council's £100k from its
+ * reserves (3.1), the progress report in 12 months (2.2) and the joint working it frames
+ * (6.1). The report records B&NES Cabinet's approval and the Leader's authority to sign; it
+ * records no decision of North Somerset's, so the agreement waits for it, in approval.
+ */
+export const E2649 = {
+  agreement: {
+    reference: 'E 2649',
+    title: 'Co-operation agreement with North Somerset Council',
+    summary:
+      'A Co-operation agreement to steer and enable the two Councils to work positively together to identify ' +
+      'further opportunities to work together. The arrangement proposed is not a contract nor in itself a ' +
+      'procurement of service. It does however provide a framework under which a number of activities can be ' +
+      "pursued. These projects would still need to be appropriately signed off under the respective organisations' " +
+      'constitutions.',
+    purposes: [
+      'Assist both councils to deliver our respective priorities and ambitions for local communities as set out in our corporate plans',
+      'Assist both councils to build our community leadership roles and profiles, in order to secure and protect resources for our communities',
+      'Maintain or improve outcomes for our communities, with fewer resources',
+      'Build resilience across our organisations and our communities in order to protect and enhance services wherever possible',
+      'Share skills and opportunities, enabling us to be more innovative, entrepreneurial and opportunistic.',
+    ],
+    legalBasis: [
+      'Local Government Act 2000, section 2 (promotion or improvement of economic, social or environmental well-being)',
+      'Local Government Act 1972',
+      'Localism Act 2011',
+    ],
+    reviewDate: '2015-06-11',
+  },
+  contribution: {
+    contributionPence: 10_000_000,
+    contributionDescription: '£100k earmarked from reserves',
+  },
+  workstreams: [
+    'Shared HR and payroll systems and services',
+    'Regulatory and trading services',
+    'Internal audit for both councils',
+    'Land charges',
+    'Joint procurement',
+  ],
+  banesDecision: {
+    versionNumber: 1,
+    decisionBody: 'Cabinet',
+    decisionMaker: 'Cllr Paul Crossley, Leader',
+    decidedOn: '2014-06-11',
+    reference: 'E 2649',
+    reason:
+      'That the Cabinet approves the Co-operation agreement attached as Annex 1 and authorises the Leader to sign it ' +
+      'on behalf of Bath & North East Council. That cabinet receives a progress report in 12 months on the joint ' +
+      'work that is developing.',
+  },
 };

@@ -9,6 +9,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../app.setup';
 import { AppConfig } from '../config/configuration';
 import {
+  BANES,
   DECATS,
   DEMO_COUNCILS,
   DEMO_PARTNERSHIPS,
@@ -18,6 +19,8 @@ import {
   INVERCLYDE_PRIORITIES,
   LANCASTER,
   LEEDS,
+  NORTH_SOMERSET,
+  E2649,
 } from './demo-data';
 import { InsertUser } from './operator';
 
@@ -104,14 +107,42 @@ export async function seedDemo(
     }
     await seedDecats(api, officer.get(LEEDS)!);
     await seedLancasterCommitment(api, admin.get(LANCASTER)!, officer.get(LANCASTER)!, titles);
+    await seedE2649(api, officer.get(BANES)!, admin.get(BANES)!, ids, titles);
     log(
       `Demo data loaded: ${DEMO_COUNCILS.length} councils, ${DEMO_PARTNERSHIPS.length} partnerships, ` +
-        `${titles.size + 1} workstreams. Sign in as ${platform}, admin@<council>.example or ` +
+        `${titles.size + 1} workstreams, 1 co-operation agreement. Sign in as ${platform}, admin@<council>.example or ` +
         `officer@<council>.example (e.g. officer@inverclyde-council.example) with the password you gave.`,
     );
   } finally {
     await app.close();
   }
+}
+
+/** E 2649, drafted by B&NES, put to both councils, approved by B&NES Cabinet. */
+async function seedE2649(
+  api: DemoClient,
+  officer: string,
+  admin: string,
+  ids: (gss: string[]) => (string | undefined)[],
+  titles: Map<string, string>,
+): Promise<void> {
+  const [banes, northSomerset] = ids([BANES, NORTH_SOMERSET]);
+  const partnerships = await api.as(officer, 'GET', '/partnerships');
+  const partnership = (partnerships.data as { id: string; name: string }[]).find((p) =>
+    p.name.includes('North Somerset'),
+  );
+  const draft = await api.as(officer, 'POST', '/agreements', {
+    ...E2649.agreement,
+    partnershipId: partnership?.id,
+    parties: [
+      { councilId: banes, ...E2649.contribution },
+      { councilId: northSomerset, ...E2649.contribution },
+    ],
+    workstreamIds: E2649.workstreams.map((title) => titles.get(title)),
+  });
+  const id = draft.id as string;
+  await api.as(officer, 'POST', `/agreements/${id}/submit`, { version: draft.version });
+  await api.as(admin, 'POST', `/agreements/${id}/approve`, E2649.banesDecision);
 }
 
 /**
