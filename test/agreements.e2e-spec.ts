@@ -476,4 +476,171 @@ describe('co-operation agreements', () => {
     );
     expect(without.body.errors[0].field).toBe('parties');
   });
+
+  it('shows a linked workstream only to a party that may see it', async () => {
+    const created = await draft('E 2649/links');
+    const own = await call(
+      t(),
+      banesOfficer,
+      'post',
+      '/workstreams',
+      { title: 'B&NES One Stop Shops', serviceArea: 'access_to_services' },
+      201,
+    );
+    const linked = await call(
+      t(),
+      banesOfficer,
+      'put',
+      `/agreements/${created.id}/workstreams`,
+      { version: created.version, workstreamIds: [own.body.id] },
+      200,
+    );
+    expect(linked.body.workstreams).toEqual([{ id: own.body.id, title: 'B&NES One Stop Shops' }]);
+    const seen = await call(t(), nsOfficer, 'get', `/agreements/${created.id}`, undefined, 200);
+    expect(seen.body.workstreams).toEqual([]);
+    // North Somerset cannot link what it cannot see, nor link at all (not the initiator).
+    const theirs = await call(
+      t(),
+      nsOfficer,
+      'post',
+      '/workstreams',
+      { title: 'North Somerset private', serviceArea: 'other' },
+      201,
+    );
+    const refused = await call(
+      t(),
+      banesOfficer,
+      'put',
+      `/agreements/${created.id}/workstreams`,
+      { version: linked.body.version, workstreamIds: [theirs.body.id] },
+      400,
+    );
+    expect(refused.body.errors[0].field).toBe('workstreamIds[0]');
+    await call(
+      t(),
+      nsOfficer,
+      'put',
+      `/agreements/${created.id}/workstreams`,
+      { version: linked.body.version, workstreamIds: [] },
+      403,
+    );
+  });
+
+  it('lists by status, party, partnership and review date, keyset-paginated', async () => {
+    const active = await toActive('E 2649/list-active');
+    const pending = await draft('E 2649/list-draft');
+    const statuses = await call(
+      t(),
+      nsOfficer,
+      'get',
+      '/agreements?status=active&limit=100',
+      undefined,
+      200,
+    );
+    const activeIds = statuses.body.data.map((a: { id: string }) => a.id);
+    expect(activeIds).toContain(active.id);
+    expect(activeIds).not.toContain(pending.id);
+    const due = await call(
+      t(),
+      nsOfficer,
+      'get',
+      '/agreements?reviewDueBefore=2015-07-01&limit=100',
+      undefined,
+      200,
+    );
+    expect(due.body.data.map((a: { id: string }) => a.id)).toContain(active.id);
+    const notDue = await call(
+      t(),
+      nsOfficer,
+      'get',
+      '/agreements?reviewDueBefore=2015-06-01&limit=100',
+      undefined,
+      200,
+    );
+    expect(notDue.body.data.map((a: { id: string }) => a.id)).not.toContain(active.id);
+    // Every page in order, each agreement once.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: {
+        body: { data: { id: string; reference: string }[]; nextCursor: string | null };
+      } = await call(
+        t(),
+        banesViewer,
+        'get',
+        `/agreements?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        undefined,
+        200,
+      );
+      seen.push(...page.body.data.map((a) => a.reference));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toContain('E 2649/list-draft');
+    await call(t(), banesViewer, 'get', '/agreements?status=bogus', undefined, 400);
+  });
+
+  it('lets a platform admin act for a party it names, and says so', async () => {
+    const created = await draft('E 2649/platform');
+    await call(
+      t(),
+      banesOfficer,
+      'post',
+      `/agreements/${created.id}/submit`,
+      { version: created.version },
+      200,
+    );
+    const unnamed = await call(
+      t(),
+      world.admin,
+      'post',
+      `/agreements/${created.id}/approve`,
+      decision(1),
+      400,
+    );
+    expect(unnamed.body.errors[0].field).toBe('councilId');
+    await call(
+      t(),
+      world.admin,
+      'post',
+      `/agreements/${created.id}/approve`,
+      { ...decision(1), councilId: third },
+      400,
+    );
+    const done = await call(
+      t(),
+      world.admin,
+      'post',
+      `/agreements/${created.id}/approve`,
+      { ...decision(1), councilId: northSomerset },
+      200,
+    );
+    expect(done.body.current.decisions).toEqual([
+      expect.objectContaining({ councilId: northSomerset, recordedByPlatformAdmin: true }),
+    ]);
+    // Neither a viewer nor another council starts an agreement for B&NES.
+    await call(
+      t(),
+      banesViewer,
+      'post',
+      '/agreements',
+      {
+        reference: 'V',
+        title: 'V',
+        purposes: ['a'],
+        legalBasis: ['b'],
+        parties: [{ councilId: banes }, { councilId: third }],
+      },
+      403,
+    );
+    await call(
+      t(),
+      nsOfficer,
+      'post',
+      `/agreements/${created.id}/submit`,
+      { version: done.body.version },
+      403,
+    );
+  });
 });

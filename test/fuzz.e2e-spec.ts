@@ -138,13 +138,38 @@ describe('fuzzing every operation', () => {
     await add(`${base}/participants`, {}, inverclydeAdmin);
     const members = await call(t, officer, 'get', `/partnerships/${clydeValley}/members`);
     records.push(...(members.body.data as { id: string }[]).map((m) => m.id));
+    const agreement = await call(
+      t,
+      officer,
+      'post',
+      '/agreements',
+      {
+        reference: 'CV/1',
+        title: 'Clyde Valley co-operation',
+        purposes: ['Work together'],
+        legalBasis: ['Local Government in Scotland Act 2003'],
+        parties: [{ councilId: glasgow }, { councilId: inverclyde }],
+        workstreamIds: [waste.id],
+      },
+      201,
+    );
+    await call(t, officer, 'post', `/agreements/${agreement.body.id}/submit`, { version: 1 }, 200);
     const users = [...callers.values()].filter((u) => u !== world.admin).map((u) => u.id);
+    ids.set('agreements', [agreement.body.id as string]);
     ids.set('councils', [glasgow, inverclyde]);
     ids.set('users', users);
     ids.set('partnerships', [clydeValley]);
     ids.set('workstreams', [waste.id]);
     ids.set('records', records);
-    ids.set('', [glasgow, inverclyde, ...users, clydeValley, waste.id, ...records]);
+    ids.set('', [
+      glasgow,
+      inverclyde,
+      ...users,
+      clydeValley,
+      waste.id,
+      agreement.body.id,
+      ...records,
+    ]);
   });
   afterAll(async () => {
     agent.destroy();

@@ -107,7 +107,7 @@ export const bearer = (who: { accessToken: string }) => ({
 export async function call(
   t: TestApp,
   who: { accessToken: string },
-  method: 'get' | 'post' | 'patch' | 'delete',
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete',
   path: string,
   body?: object,
   expected?: number,
