@@ -495,11 +495,25 @@ export class Agreements1764020000000 implements MigrationInterface {
       CREATE POLICY agreement_workstreams_write ON agreement_workstreams FOR ALL
       USING (app_initiates_agreement(agreement_id))
       WITH CHECK (app_initiates_agreement(agreement_id) AND app_sees_workstream(workstream_id))`);
-    for (const table of ['agreement_documents', 'agreement_document_contents']) {
-      await db.query(`
-        CREATE POLICY ${table}_add ON ${table} FOR INSERT
-        WITH CHECK (${admin} OR (${writer} AND ${party}))`);
-    }
+    // A document names the council that attached it; nothing is attached to an ended agreement.
+    await db.query(`
+      CREATE POLICY agreement_documents_add ON agreement_documents FOR INSERT
+      WITH CHECK (${admin} OR (${writer} AND council_id = (SELECT app_council_id()) AND ${party}))`);
+    await db.query(`
+      CREATE POLICY agreement_document_contents_add ON agreement_document_contents FOR INSERT
+      WITH CHECK (${admin} OR (${writer} AND ${party}))`);
+    await db.query(`
+      CREATE FUNCTION agreement_documents_open() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = pg_catalog, public, pg_temp AS $$
+      BEGIN
+        IF (SELECT status FROM agreements WHERE id = NEW.agreement_id) IS NOT DISTINCT FROM 'ended' THEN
+          RAISE EXCEPTION 'nothing is attached to an ended agreement' USING ERRCODE = 'JW409';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`
+      CREATE TRIGGER agreement_documents_open BEFORE INSERT ON agreement_documents
+      FOR EACH ROW EXECUTE FUNCTION agreement_documents_open()`);
 
     await db.query(`
       GRANT SELECT, INSERT (id, reference, initiating_council_id, partnership_id),
@@ -526,6 +540,7 @@ export class Agreements1764020000000 implements MigrationInterface {
       'app_initiates_agreement(uuid)',
       'app_sees_agreement(uuid)',
       'app_agreement_party(uuid)',
+      'agreement_documents_open()',
       'agreement_versions_terms_by_initiator()',
       'agreement_acts_on_version()',
       'agreement_terms_draft()',

@@ -69,6 +69,15 @@ const NOT_INVERCLYDE: Caller[] = ['glasgowOfficer', 'lanarkshireAdmin', 'invercl
 // V is private to Inverclyde: its partners see no more of it than a stranger does.
 const NOT_OWNER: Caller[] = ['glasgowAdmin', 'glasgowOfficer', 'banesOfficer'];
 const VIEWERS: Caller[] = ['inverclydeViewer', 'glasgowViewer'];
+// Agreements between Glasgow and Inverclyde: a partner in P that is no party, and a stranger.
+const NOT_PARTIES: Caller[] = ['lanarkshireAdmin', 'lanarkshireOfficer', 'banesAdmin'];
+const agreementTerms = (reference: string) => ({
+  reference,
+  title: 'Clyde co-operation',
+  purposes: ['Share services'],
+  legalBasis: ['Local Government in Scotland Act 2003'],
+  parties: [{ councilId: id.glasgow }, { councilId: id.inverclyde }],
+});
 
 /** A read: outsiders 404, and the weakest reader 200. */
 const read = (path: string, outsider: Caller[], allowed: Caller = 'inverclydeViewer'): Rule => ({
@@ -310,6 +319,66 @@ const RULES: Rule[] = [
     { reference: 'Cabinet minute 12' },
     'business_case_decisions',
   ),
+  // co-operation agreements between Glasgow (initiating) and Inverclyde: only parties read;
+  // the initiating council's officers and admins write terms; each party's admins act for it
+  ...['', '/versions', '/versions/1', '/versions/1/documents'].map((child) =>
+    read(`/agreements/:A${child}`, NOT_PARTIES),
+  ),
+  {
+    route: 'POST /agreements',
+    body: () => agreementTerms('GCC/2'),
+    reader: ['glasgowViewer'],
+    allowed: 'glasgowOfficer',
+  },
+  {
+    route: 'PATCH /agreements/:AD',
+    body: { summary: 'Shared services across the Clyde' },
+    table: 'agreements',
+    outsider: NOT_PARTIES,
+    reader: ['inverclydeAdmin', 'inverclydeOfficer', 'glasgowViewer'],
+    allowed: 'glasgowOfficer',
+  },
+  {
+    route: 'POST /agreements/:AD/submit',
+    table: 'agreements',
+    outsider: NOT_PARTIES,
+    reader: ['inverclydeAdmin', 'glasgowViewer'],
+    allowed: 'glasgowOfficer',
+    status: 200,
+  },
+  {
+    route: 'POST /agreements/:A/approve',
+    body: {
+      versionNumber: 1,
+      decisionBody: 'Policy and Resources Committee',
+      decidedOn: '2030-02-01',
+    },
+    outsider: NOT_PARTIES,
+    reader: ['inverclydeOfficer', 'inverclydeViewer', 'glasgowOfficer'],
+    allowed: 'inverclydeAdmin',
+    status: 200,
+  },
+  {
+    route: 'POST /agreements/:AS/sign',
+    body: {
+      versionNumber: 1,
+      signatoryName: 'J Smith',
+      signatoryRole: 'Leader',
+      signedOn: '2030-03-01',
+    },
+    outsider: NOT_PARTIES,
+    reader: ['inverclydeOfficer', 'glasgowOfficer', 'glasgowViewer'],
+    allowed: 'inverclydeAdmin',
+    status: 200,
+  },
+  {
+    route: 'POST /agreements/:AR/start-review',
+    table: 'agreements',
+    outsider: NOT_PARTIES,
+    reader: ['inverclydeOfficer', 'glasgowOfficer', 'glasgowViewer'],
+    allowed: 'inverclydeAdmin',
+    status: 200,
+  },
   // service areas: every signed-in user reads the list; platform admins extend it
   read('/service-areas', [], 'banesOfficer'),
   {
@@ -406,6 +475,32 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
     id.V2 = await own('/workstreams', { title: 'Roads', serviceArea: 'roads', phase: 'research' });
     id.v2Case = await submittedCase(t, as.inverclydeOfficer, id.V2, 'Roads');
     id.B = (await workstream(t, as.banesOfficer, { title: 'Library review' })).id;
+
+    // A in approval, AD a draft, AS approved by both, AR active.
+    const agreement = async (reference: string, steps: number) => {
+      const key = `agreement${reference.replace(/\W/g, '')}`;
+      id[key] = await create('glasgowOfficer', '/agreements', agreementTerms(reference));
+      const path = `/agreements/:${key}`;
+      const decision = { versionNumber: 1, decisionBody: 'Council', decidedOn: '2030-01-10' };
+      const signature = {
+        versionNumber: 1,
+        signatoryName: 'X',
+        signatoryRole: 'Leader',
+        signedOn: '2030-01-20',
+      };
+      if (steps > 0) await send('glasgowOfficer', 'post', `${path}/submit`, { version: 1 }, 200);
+      for (const admin of steps > 1 ? (['glasgowAdmin', 'inverclydeAdmin'] as const) : []) {
+        await send(admin, 'post', `${path}/approve`, decision, 200);
+      }
+      for (const admin of steps > 2 ? (['glasgowAdmin', 'inverclydeAdmin'] as const) : []) {
+        await send(admin, 'post', `${path}/sign`, signature, 200);
+      }
+      return id[key];
+    };
+    id.A = await agreement('GCC/A', 1);
+    id.AD = await agreement('GCC/D', 0);
+    id.AS = await agreement('GCC/S', 2);
+    id.AR = await agreement('GCC/R', 3);
   });
   afterAll(() => t.close());
 
@@ -460,6 +555,14 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       expect(await ids('inverclydeViewer', '/workstreams?limit=100')).toEqual(
         expect.arrayContaining([id.W, id.V]),
       );
+    });
+
+    it('agreements: their parties only', async () => {
+      for (const who of NOT_PARTIES) {
+        expect(await ids(who, '/agreements?limit=100')).toEqual([]);
+        expect(await ids(who, '/agreements?partyCouncilId=:glasgow')).toEqual([]);
+      }
+      expect(await ids('inverclydeViewer', '/agreements?limit=100')).toContain(id.A);
     });
 
     it("users: their own council's only", async () => {

@@ -283,7 +283,7 @@ describe('documents attached to an agreement version', () => {
     });
   });
 
-  describe('a file is what its bytes are: anything else is 415, and nothing is stored', () => {
+  describe('a file is what its bytes are, at most 20 MB: anything else is refused and nothing stored', () => {
     it.each([
       ['plain text', Buffer.from('This is the signed agreement, honestly.\n%%EOF\n')],
       ['a PNG', PNG_HEADER],

@@ -9,11 +9,11 @@
  * B&NES initiates agreements with North Somerset; Inverclyde is a party to none of them.
  */
 import { Client, DatabaseError } from 'pg';
+import request from 'supertest';
 import { Role } from '../src/tenancy/actor';
 import { TenantSettings } from '../src/tenancy/request-context';
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
-import request from 'supertest';
 import { SignedIn, World, bearer, call, workstream } from './support/world';
 
 const BANES = 'E06000022';

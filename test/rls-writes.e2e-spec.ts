@@ -326,12 +326,19 @@ describe('row-level security on writes, with CASL bypassed', () => {
   });
 
   describe('nothing is deleted through the application role', () => {
-    it('grants the application role no DELETE or TRUNCATE on any table', async () => {
-      const grants = await stored(
-        `SELECT table_schema, table_name, privilege_type FROM information_schema.role_table_grants
-          WHERE grantee = 'jwh_app' AND privilege_type IN ('DELETE', 'TRUNCATE')`,
+    it('grants the application role no TRUNCATE, and DELETE only on the draft terms of agreements and their links', async () => {
+      const grants = await stored<{ table_name: string; privilege_type: string }>(
+        `SELECT table_name, privilege_type FROM information_schema.role_table_grants
+          WHERE grantee = 'jwh_app' AND privilege_type IN ('DELETE', 'TRUNCATE') ORDER BY table_name`,
       );
-      expect(grants).toEqual([]);
+      // Parties and contributions are deleted only while their terms are a draft (a trigger
+      // refuses it later, test/agreements-rls.e2e-spec.ts); a workstream unlinked from an
+      // agreement is audited like every change.
+      expect(grants).toEqual([
+        { table_name: 'agreement_contributions', privilege_type: 'DELETE' },
+        { table_name: 'agreement_parties', privilege_type: 'DELETE' },
+        { table_name: 'agreement_workstreams', privilege_type: 'DELETE' },
+      ]);
     });
 
     it.each([
