@@ -398,7 +398,8 @@ export class Agreements1764020000000 implements MigrationInterface {
     const admin = `(SELECT app_is_platform_admin())`;
     const writer = `(SELECT app_role()) IN ('officer', 'council_admin')`;
     const councilAdmin = `(SELECT app_role()) = 'council_admin'`;
-    const definer = 'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public';
+    const definer =
+      'LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp';
     // Whether the caller's council is a party: read as the owner, so the parties' own policy
     // (which asks whether the agreement is visible) does not recurse.
     await db.query(`

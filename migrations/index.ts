@@ -21,6 +21,7 @@ import { DecisionsThatHold1763990000000 } from './1763990000000-decisions-that-h
 import { DatedAsReported1764000000000 } from './1764000000000-dated-as-reported';
 import { TrueToTheSeeds1764010000000 } from './1764010000000-true-to-the-seeds';
 import { Agreements1764020000000 } from './1764020000000-agreements';
+import { Reports1764030000000 } from './1764030000000-reports';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   DatedAsReported1764000000000,
   TrueToTheSeeds1764010000000,
   Agreements1764020000000,
+  Reports1764030000000,
 ];

@@ -15,6 +15,7 @@ import { WorkstreamsModule } from './workstreams/workstreams.module';
 import { UsersModule } from './users/users.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { AgreementsModule } from './agreements/agreements.module';
+import { ReportsModule } from './reports/reports.module';
 import { JobsModule } from './jobs/jobs.module';
 import { JobsOptions } from './jobs/job-queue';
 
@@ -84,6 +85,7 @@ export class AppModule {
         PartnershipsModule,
         WorkstreamsModule,
         AgreementsModule,
+        ReportsModule,
         ...imports,
       ],
     };

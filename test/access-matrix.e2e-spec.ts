@@ -379,6 +379,53 @@ const RULES: Rule[] = [
     allowed: 'inverclydeAdmin',
     status: 200,
   },
+  // reports of Inverclyde: private ones its own; shared ones read by P's members too; its
+  // officers write drafts, its admins approve
+  read('/reports/:R', ['glasgowOfficer', 'glasgowAdmin', 'banesOfficer']),
+  read('/reports/:R/render?format=md', ['glasgowOfficer', 'banesOfficer']),
+  read('/reports/:RS', NOT_MEMBERS, 'glasgowViewer'),
+  read('/reports/:RS/render?format=html', NOT_MEMBERS, 'glasgowViewer'),
+  {
+    route: 'POST /reports',
+    body: {
+      title: 'Roads budget',
+      type: 'committee_report',
+      periodTo: '2030-03-31',
+      purpose: 'To update members.',
+    },
+    reader: ['inverclydeViewer'],
+    allowed: 'inverclydeOfficer',
+  },
+  {
+    route: 'PATCH /reports/:RD',
+    body: { wards: 'All' },
+    table: 'reports',
+    outsider: NOT_MEMBERS,
+    reader: ['glasgowOfficer', 'glasgowAdmin', 'inverclydeViewer'],
+    allowed: 'inverclydeOfficer',
+  },
+  {
+    route: 'POST /reports/:RD/submit',
+    table: 'reports',
+    outsider: NOT_MEMBERS,
+    reader: ['glasgowAdmin', 'inverclydeViewer'],
+    allowed: 'inverclydeOfficer',
+    status: 200,
+  },
+  {
+    route: 'POST /reports/:RA/approve',
+    body: {
+      accountableOfficer: 'Head of Policy',
+      accountableOfficerOn: '2030-04-01',
+      accountableDirector: 'Corporate Director',
+      accountableDirectorOn: '2030-04-02',
+    },
+    table: 'reports',
+    outsider: NOT_MEMBERS,
+    reader: ['inverclydeOfficer', 'glasgowAdmin', 'inverclydeViewer'],
+    allowed: 'inverclydeAdmin',
+    status: 200,
+  },
   // service areas: every signed-in user reads the list; platform admins extend it
   read('/service-areas', [], 'banesOfficer'),
   {
@@ -497,6 +544,20 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       }
       return id[key];
     };
+    const report = (title: string, visibility: string) =>
+      create('inverclydeOfficer', '/reports', {
+        title,
+        type: 'committee_report',
+        periodTo: '2030-02-18',
+        partnershipId: id.P,
+        visibility,
+        purpose: 'To update members on the Clyde Valley work streams.',
+      });
+    id.R = await report('Inverclyde roads', 'private');
+    id.RS = await report('Clyde Valley next steps', 'partnership');
+    id.RD = await report('Clyde Valley draft', 'partnership');
+    id.RA = await report('Clyde Valley for approval', 'partnership');
+    await send('inverclydeOfficer', 'post', '/reports/:RA/submit', { version: 1 }, 200);
     id.A = await agreement('GCC/A', 1);
     id.AD = await agreement('GCC/D', 0);
     id.AS = await agreement('GCC/S', 2);
@@ -555,6 +616,14 @@ describe('the access matrix of DESIGN.md, Visibility', () => {
       expect(await ids('inverclydeViewer', '/workstreams?limit=100')).toEqual(
         expect.arrayContaining([id.W, id.V]),
       );
+    });
+
+    it('reports: the owner council, and members of a shared one', async () => {
+      for (const who of ['glasgowOfficer', 'banesOfficer'] as Caller[]) {
+        expect(await ids(who, '/reports?limit=100')).not.toContain(id.R);
+      }
+      for (const who of NOT_MEMBERS) expect(await ids(who, '/reports?limit=100')).toEqual([]);
+      expect(await ids('glasgowViewer', '/reports?limit=100')).toContain(id.RS);
     });
 
     it('agreements: their parties only', async () => {

@@ -13,7 +13,7 @@ import { SignedIn, World, call } from './support/world';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('agreement reviews on the job queue, two processes', () => {
+describe('the job queue, two processes: agreement reviews and report reminders', () => {
   let first: TestApp;
   let second: TestApp;
   let world: World;
@@ -87,12 +87,13 @@ describe('agreement reviews on the job queue, two processes', () => {
       )
     )[0].status;
 
-  it('schedules the sweep once, daily, in Europe/London', async () => {
+  it('schedules each daily job once, in Europe/London', async () => {
     const rows = await withClient(first.db.ownerUrl, (client) =>
-      client.query(`SELECT name, cron, timezone FROM pgboss.schedule`),
+      client.query(`SELECT name, cron, timezone FROM pgboss.schedule ORDER BY name`),
     );
     expect(rows.rows).toEqual([
       { name: 'agreement-reviews', cron: '15 6 * * *', timezone: 'Europe/London' },
+      { name: 'report-reminders', cron: '30 6 * * *', timezone: 'Europe/London' },
     ]);
   });
 
@@ -145,5 +146,52 @@ describe('agreement reviews on the job queue, two processes', () => {
     expect(recipients).toEqual(admins.map((a) => a.email).sort());
     expect(mails.filter((m) => m.includes('E 2649/expired has expired'))).toHaveLength(3);
     expect(mails.filter((m) => m.includes('E 2649/later'))).toHaveLength(0);
+  });
+
+  it("reminds the owing council's officers a week before a report is due, once", async () => {
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const colleague = await world.user(banes, 'officer');
+    await call(
+      first,
+      banesOfficer,
+      'post',
+      '/report-schedules',
+      { title: 'Progress report to Cabinet on the joint work', dueOn: soon, meeting: 'Cabinet' },
+      201,
+    );
+    await call(
+      first,
+      banesOfficer,
+      'post',
+      '/report-schedules',
+      { title: 'Annual review', dueOn: later },
+      201,
+    );
+    const counts = () =>
+      [...new Outbox(first).mails(), ...new Outbox(second).mails()].filter((m) =>
+        m.includes('Report due'),
+      );
+    const already = counts().length;
+    await Promise.all([
+      first.app.get(JobQueue).send('report-reminders'),
+      second.app.get(JobQueue).send('report-reminders'),
+    ]);
+    for (let i = 0; i < 100; i++) {
+      const result = await withClient(first.db.ownerUrl, (client) =>
+        client.query<{ state: string }>(
+          `SELECT state FROM pgboss.job WHERE name = 'report-reminders'`,
+        ),
+      );
+      if (result.rows.length === 2 && result.rows.every((r) => r.state === 'completed')) break;
+      await sleep(200);
+    }
+    await sleep(300);
+    const mails = counts().slice(already);
+    const recipients = mails.map((m) => /^To: (.+)$/m.exec(m)?.[1].trim()).sort();
+    expect(recipients).toEqual([banesOfficer.email, colleague.email].sort());
+    expect(mails.every((m) => m.includes('Progress report to Cabinet on the joint work'))).toBe(
+      true,
+    );
   });
 });

@@ -47,6 +47,7 @@ describe('the operator CLI, beside a running service', () => {
       DATABASE_URL: t.db.ownerUrl,
       DATABASE_APP_URL: t.db.appUrl,
       DATABASE_AUTH_URL: t.db.authUrl,
+      DATABASE_JOBS_URL: t.db.jobsUrl,
       DATA_DIR: tempDir(),
       LOG_LEVEL: 'silent',
       JWT_SECRET: 'test-secret-that-is-at-least-32-bytes-long',

@@ -154,7 +154,22 @@ describe('fuzzing every operation', () => {
       201,
     );
     await call(t, officer, 'post', `/agreements/${agreement.body.id}/submit`, { version: 1 }, 200);
+    const report = await call(
+      t,
+      officer,
+      'post',
+      '/reports',
+      {
+        title: 'Clyde Valley progress',
+        type: 'committee_report',
+        periodTo: '2026-03-31',
+        partnershipId: clydeValley,
+        purpose: 'To update members.',
+      },
+      201,
+    );
     const users = [...callers.values()].filter((u) => u !== world.admin).map((u) => u.id);
+    ids.set('reports', [report.body.id as string]);
     ids.set('agreements', [agreement.body.id as string]);
     ids.set('councils', [glasgow, inverclyde]);
     ids.set('users', users);

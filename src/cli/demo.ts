@@ -22,6 +22,7 @@ import {
   NORTH_SOMERSET,
   E2649,
 } from './demo-data';
+import { DEMO_REPORTS, seedReports } from './demo-reports';
 import { InsertUser } from './operator';
 
 type Body = Record<string, unknown>;
@@ -108,9 +109,10 @@ export async function seedDemo(
     await seedDecats(api, officer.get(LEEDS)!);
     await seedLancasterCommitment(api, admin.get(LANCASTER)!, officer.get(LANCASTER)!, titles);
     await seedE2649(api, officer.get(BANES)!, admin.get(BANES)!, ids, titles);
+    await seedReports(api, officer, admin);
     log(
       `Demo data loaded: ${DEMO_COUNCILS.length} councils, ${DEMO_PARTNERSHIPS.length} partnerships, ` +
-        `${titles.size + 1} workstreams, 1 co-operation agreement. Sign in as ${platform}, admin@<council>.example or ` +
+        `${titles.size + 1} workstreams, 1 co-operation agreement, ${DEMO_REPORTS.length} reports. Sign in as ${platform}, admin@<council>.example or ` +
         `officer@<council>.example (e.g. officer@inverclyde-council.example) with the password you gave.`,
     );
   } finally {

@@ -32,6 +32,7 @@ export interface JobsOptions {
 /** Every queue the service uses, with its schedule (cron, Europe/London). */
 export const QUEUES = {
   agreementReviews: { name: 'agreement-reviews', cron: '15 6 * * *' },
+  reportReminders: { name: 'report-reminders', cron: '30 6 * * *' },
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
 

@@ -4,6 +4,7 @@ import { Role } from './actor';
 import { partnershipRules } from '../partnerships/partnerships.policy';
 import { workstreamRules } from '../workstreams/workstreams.policy';
 import { agreementRules } from '../agreements/agreements.policy';
+import { reportRules } from '../reports/reports.policy';
 
 export interface AbilityInput {
   userId: string;
@@ -47,6 +48,7 @@ export class AbilityFactory {
       partnershipRules(builder, actor);
       workstreamRules(builder, actor);
       agreementRules(builder, actor);
+      reportRules(builder, actor);
     });
   }
 }

@@ -24,6 +24,8 @@ export type SubjectName =
   | 'Agreement'
   | 'AgreementParty'
   | 'AgreementDocument'
+  | 'Report'
+  | 'ReportSchedule'
   | 'all';
 
 /** A record checked against the rules: plain fields plus its subject name. */
