@@ -36,6 +36,7 @@ import {
   TerminateDto,
   UpdateAgreementDto,
 } from './dto/agreement.dto';
+import { actingCouncil } from '../tenancy/acting-council';
 
 type Tx = TransactionHost<TransactionalAdapterTypeOrm>['tx'];
 type Terms = Partial<
@@ -183,19 +184,7 @@ export class AgreementsService {
    * admins name the initiating council. The initiating council is always a party.
    */
   async create(actor: Actor, dto: CreateAgreementDto): Promise<AgreementDto> {
-    const initiating =
-      actor.role === 'platform_admin' ? dto.initiatingCouncilId : (actor.councilId ?? undefined);
-    if (!initiating) {
-      throw new ValidationProblem([
-        {
-          field: 'initiatingCouncilId',
-          message: 'initiatingCouncilId is required for a platform admin',
-        },
-      ]);
-    }
-    if (dto.initiatingCouncilId && dto.initiatingCouncilId !== initiating) {
-      throw new ForbiddenException('An agreement is started by your own council');
-    }
+    const initiating = actingCouncil(actor, dto.initiatingCouncilId, 'initiatingCouncilId');
     if (!actor.ability.can('create', asSubject('Agreement', { initiatingCouncilId: initiating }))) {
       throw new ForbiddenException('Only officers and admins start an agreement');
     }

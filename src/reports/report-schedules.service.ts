@@ -7,6 +7,7 @@ import { ValidationProblem } from '../common/problem';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import { CreateScheduleDto, ScheduleDto, SchedulePageDto } from './dto/report.dto';
+import { actingCouncil } from '../tenancy/acting-council';
 
 const TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
 const COLUMNS = `s.id, s.owner_council_id AS "ownerCouncilId", s.title, s.meeting,
@@ -24,16 +25,7 @@ export class ReportSchedulesService {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   async create(actor: Actor, dto: CreateScheduleDto): Promise<ScheduleDto> {
-    const owner =
-      actor.role === 'platform_admin' ? dto.ownerCouncilId : (actor.councilId ?? undefined);
-    if (!owner) {
-      throw new ValidationProblem([
-        { field: 'ownerCouncilId', message: 'ownerCouncilId is required for a platform admin' },
-      ]);
-    }
-    if (dto.ownerCouncilId && dto.ownerCouncilId !== owner) {
-      throw new ForbiddenException('A report schedule belongs to your own council');
-    }
+    const owner = actingCouncil(actor, dto.ownerCouncilId, 'ownerCouncilId');
     if (!actor.ability.can('create', asSubject('ReportSchedule', { ownerCouncilId: owner }))) {
       throw new ForbiddenException("Only the council's officers and admins schedule reports");
     }

@@ -28,6 +28,7 @@ import {
 } from './dto/report.dto';
 import { ComposedSection, ReportComposer } from './report-composer';
 import { ComposedReport, ReportSection, WorkstreamContent } from './report-model';
+import { actingCouncil } from '../tenancy/acting-council';
 
 type Tx = TransactionHost<TransactionalAdapterTypeOrm>['tx'];
 type Row = Omit<ReportDto, 'sections'> & {
@@ -168,16 +169,7 @@ export class ReportsService {
   }
 
   async create(actor: Actor, dto: CreateReportDto): Promise<ReportDto> {
-    const owner =
-      actor.role === 'platform_admin' ? dto.ownerCouncilId : (actor.councilId ?? undefined);
-    if (!owner) {
-      throw new ValidationProblem([
-        { field: 'ownerCouncilId', message: 'ownerCouncilId is required for a platform admin' },
-      ]);
-    }
-    if (dto.ownerCouncilId && dto.ownerCouncilId !== owner) {
-      throw new ForbiddenException('A report belongs to your own council');
-    }
+    const owner = actingCouncil(actor, dto.ownerCouncilId, 'ownerCouncilId');
     if (!actor.ability.can('create', asSubject('Report', { ownerCouncilId: owner }))) {
       throw new ForbiddenException("Only the council's officers and admins write reports");
     }
