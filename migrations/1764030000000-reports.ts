@@ -34,7 +34,7 @@ export class Reports1764030000000 implements MigrationInterface {
         ${text('reference', 100)},
         ${text('forward_plan_reference', 100)},
         key_decision boolean,
-        public_item boolean NOT NULL DEFAULT true,
+        public_item boolean,
         ${text('report_by', 200)},
         ${text('signed_by', 200)},
         ${text('contact_name', 200)},

@@ -143,6 +143,120 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     ]);
   };
 
+  /** The five seeds' reports, each as its council put it, and B&NES' report due in 12 months. */
+  const expectReportsAsSeeded = async () => {
+    const reports = await stored(
+      `SELECT c.gss_code, r.title, r.type, r.status, r.reference, r.forward_plan_reference,
+              to_char(r.period_from, 'YYYY-MM-DD') AS period_from, to_char(r.period_to, 'YYYY-MM-DD') AS period_to,
+              r.accountable_officer, to_char(r.accountable_officer_on, 'YYYY-MM-DD') AS accountable_officer_on,
+              r.accountable_director, to_char(r.accountable_director_on, 'YYYY-MM-DD') AS accountable_director_on
+         FROM reports r JOIN councils c ON c.id = r.owner_council_id ORDER BY r.period_to`,
+    );
+    const unapproved = {
+      accountable_officer: null,
+      accountable_officer_on: null,
+      accountable_director: null,
+      accountable_director_on: null,
+    };
+    expect(reports).toEqual([
+      {
+        gss_code: 'E08000035',
+        title:
+          'Improvement Priority – VfM-4d Explore opportunities for collaboration with private and public sector bodies',
+        type: 'improvement_priority_report',
+        status: 'approved',
+        reference: 'VfM-4d',
+        forward_plan_reference: null,
+        period_from: '2009-04-01',
+        period_to: '2009-09-30',
+        accountable_officer: 'Lee Hemsworth',
+        accountable_officer_on: '2009-10-22',
+        accountable_director: 'James Rogers',
+        accountable_director_on: '2009-11-09',
+      },
+      {
+        gss_code: 'S12000018',
+        title:
+          'Clyde Valley Community Planning Partnership - Review of Joint Working and Shared Services – Next Steps',
+        type: 'committee_report',
+        status: 'submitted',
+        reference: 'IC/01/10/PW/MMcK',
+        forward_plan_reference: null,
+        period_from: null,
+        period_to: '2010-02-18',
+        ...unapproved,
+      },
+      {
+        gss_code: 'E07000121',
+        title: 'Shared Services Programme',
+        type: 'committee_report',
+        status: 'submitted',
+        reference: 'CE/ES/Committee/Cabinet/Shared Services/April2011',
+        forward_plan_reference: null,
+        period_from: null,
+        period_to: '2011-04-19',
+        ...unapproved,
+      },
+      {
+        gss_code: 'E06000065',
+        title: 'Future Collaboration',
+        type: 'partnership_progress_report',
+        status: 'submitted',
+        reference: null,
+        forward_plan_reference: null,
+        period_from: null,
+        period_to: '2012-07-12',
+        ...unapproved,
+      },
+      {
+        gss_code: 'E06000022',
+        title: 'Approach to shared services and Co-operation agreement with North Somerset Council',
+        type: 'committee_report',
+        status: 'submitted',
+        reference: null,
+        forward_plan_reference: 'E 2649',
+        period_from: null,
+        period_to: '2014-06-11',
+        ...unapproved,
+      },
+    ]);
+    // Inverclyde's paper: the Clyde Valley ranking with its lead authorities, as at 18 February 2010.
+    const [lead] = await stored<{
+      content: { rows: { priority: number; title: string; leads: string }[] };
+    }>(
+      `SELECT s.content FROM report_sections s JOIN reports r ON r.id = s.report_id
+        WHERE r.reference = 'IC/01/10/PW/MMcK' AND s.kind = 'lead_authorities'`,
+    );
+    expect(lead.content.rows).toHaveLength(10);
+    expect(lead.content.rows[4]).toEqual({
+      priority: 5,
+      title: 'Developing an approach to the back office',
+      leads: 'East Renfrewshire and Inverclyde',
+    });
+    // B&NES' paper reports on E 2649; its Cabinet is owed a progress report in 12 months.
+    expect(
+      await stored(
+        `SELECT s.heading FROM report_sections s JOIN reports r ON r.id = s.report_id
+          JOIN agreements a ON a.id = s.agreement_id WHERE r.forward_plan_reference = 'E 2649' AND a.reference = 'E 2649'`,
+      ),
+    ).toEqual([{ heading: 'Co-operation agreement with North Somerset Council (E 2649)' }]);
+    expect(
+      await stored(
+        `SELECT s.title, s.meeting, to_char(s.due_on, 'YYYY-MM-DD') AS due_on, c.gss_code, s.report_id
+           FROM report_schedules s JOIN agreements a ON a.id = s.agreement_id
+           JOIN councils c ON c.id = s.owner_council_id WHERE a.reference = 'E 2649'`,
+      ),
+    ).toEqual([
+      {
+        title: 'Progress report in 12 months on the joint work that is developing',
+        meeting: 'Cabinet',
+        due_on: '2015-06-11',
+        gss_code: 'E06000022',
+        report_id: null,
+      },
+    ]);
+  };
+
   const expectLancasterAsReported = async () => {
     const rows = await stored<{ title: string; phase: string }>(
       `SELECT w.title, w.phase FROM workstreams w JOIN partnerships p ON p.id = w.partnership_id
@@ -171,7 +285,7 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     await seedDemo(config, db, PASSWORD, insertUser, (line) => lines.push(line));
     expect(lines).toEqual([
       expect.stringMatching(
-        /^Demo data loaded: 15 councils, 4 partnerships, 24 workstreams, 1 co-operation agreement/,
+        /^Demo data loaded: 15 councils, 4 partnerships, 24 workstreams, 1 co-operation agreement, 5 reports\./,
       ),
     ]);
     expect(await count('councils')).toBe(15);
@@ -186,6 +300,7 @@ describe('demo data (npm run cli -- seed-demo)', () => {
     await expectLeedsAsReported();
     await expectLancasterAsReported();
     await expectE2649AsReported();
+    await expectReportsAsSeeded();
     const names = await stored<{ name: string }>(
       `SELECT name FROM councils WHERE name ~ '(^\\s|\\s$|\\s\\s)'`,
     );

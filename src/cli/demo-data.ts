@@ -15,7 +15,7 @@ export interface DemoWorkstream {
   /** Past business case with none recorded: the seed's words for why (the phase history keeps them). */
   phaseReason?: string;
   description?: string;
-  status?: { rag: string; period: string; reason?: string; narrative?: string };
+  status?: { rag: string; period: string; asAt?: string; reason?: string; narrative?: string };
   milestones?: { title: string; dueOn: string }[];
 }
 
@@ -92,6 +92,7 @@ export const DEMO_PARTNERSHIPS: DemoPartnership[] = [
         status: {
           rag: 'amber',
           period: 'January – March 2010',
+          asAt: '2010-02-18',
           reason: 'Lead officer, scope and remit still to be agreed',
           narrative:
             'Phase 1: research into the viability of a shared service and development of a business case.',

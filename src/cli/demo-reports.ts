@@ -12,8 +12,20 @@
  * Lancaster's relationship to policy framework, Leeds' council and partnership groups) is
  * left out rather than put under another heading.
  */
-import type { ApproveReportDto, CreateReportDto, CreateScheduleDto } from '../reports/dto/report.dto';
-import { BANES, DEMO_PARTNERSHIPS, E2649, INVERCLYDE, LANCASTER, LEEDS, NORTH_YORKSHIRE } from './demo-data';
+import type {
+  ApproveReportDto,
+  CreateReportDto,
+  CreateScheduleDto,
+} from '../reports/dto/report.dto';
+import {
+  BANES,
+  DEMO_PARTNERSHIPS,
+  E2649,
+  INVERCLYDE,
+  LANCASTER,
+  LEEDS,
+  NORTH_YORKSHIRE,
+} from './demo-data';
 
 type ReportBody = Omit<
   CreateReportDto,
@@ -444,7 +456,7 @@ export const BANES_REPORT: DemoReport = {
       // 4 Statutory considerations and basis for proposal.
       legal: lines(
         'Under section 2 of the Local Government Act 2000 the Council has the power to do anything which they consider is likely to achieve the promotion or improvement of the economic, social or environmental well-being of the area. There are additional powers to work together in the Local Government Act 1972 and the Localism Act 2011',
-        "The arrangement proposed is not a contract nor in itself a procurement of service. It does however provide a framework under which a number of activities can be pursued. These projects would still need to be appropriately signed off under the respective organisations constitutions.",
+        'The arrangement proposed is not a contract nor in itself a procurement of service. It does however provide a framework under which a number of activities can be pursued. These projects would still need to be appropriately signed off under the respective organisations constitutions.',
       ),
       // 3 Resource implications (finance, property, people).
       financial:
@@ -504,7 +516,8 @@ export async function seedReports(
 ): Promise<void> {
   for (const r of DEMO_REPORTS) {
     const email = officer.get(r.owner)!;
-    const partnershipId = r.partnership && (await idOf(api, email, '/partnerships', 'name', r.partnership));
+    const partnershipId =
+      r.partnership && (await idOf(api, email, '/partnerships', 'name', r.partnership));
     const agreementIds: string[] = [];
     for (const reference of r.agreements ?? []) {
       agreementIds.push(await idOf(api, email, '/agreements', 'reference', reference));
@@ -531,7 +544,10 @@ export async function seedReports(
       });
     }
     if (r.schedule) {
-      await api.as(email, 'POST', '/report-schedules', { ...r.schedule, agreementId: agreementIds[0] });
+      await api.as(email, 'POST', '/report-schedules', {
+        ...r.schedule,
+        agreementId: agreementIds[0],
+      });
     }
   }
 }

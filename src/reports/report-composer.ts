@@ -37,7 +37,7 @@ export class ReportComposer {
               (SELECT coalesce(json_agg(json_build_object('description', r.description, 'score', r.score)
                                         ORDER BY r.score DESC, r.created_at), '[]')
                  FROM (SELECT * FROM risks r WHERE r.workstream_id = w.id AND r.status <> 'closed'
-                          AND r.created_at::date <= $2::date ORDER BY r.score DESC, r.created_at LIMIT 5) r) AS risks,
+                        ORDER BY r.score DESC, r.created_at LIMIT 5) r) AS risks,
               (SELECT coalesce(json_agg(json_build_object('title', m.title, 'dueOn', to_char(m.due_on, 'YYYY-MM-DD'))
                                         ORDER BY m.due_on, m.title), '[]')
                  FROM milestones m WHERE m.workstream_id = w.id AND m.due_on < $2::date
@@ -53,11 +53,12 @@ export class ReportComposer {
                   AND (cardinality(k.milestone_ids) = 0 OR EXISTS (
                         SELECT 1 FROM milestones m WHERE m.id = ANY (k.milestone_ids)
                            AND NOT (m.completed_on IS NOT NULL AND m.completed_on <= $2::date)))) AS "keyActions",
-              json_build_object('financialYear', $3::text,
+              CASE WHEN EXISTS (SELECT 1 FROM savings_lines l WHERE l.workstream_id = w.id AND l.financial_year = $3)
+              THEN json_build_object('financialYear', $3::text,
                 'plannedPence', (SELECT coalesce(sum(l.planned_pence), 0)::bigint FROM savings_lines l
                                   WHERE l.workstream_id = w.id AND l.financial_year = $3),
                 'realisedPence', (SELECT coalesce(sum(l.realised_pence), 0)::bigint FROM savings_lines l
-                                   WHERE l.workstream_id = w.id AND l.financial_year = $3)) AS savings
+                                   WHERE l.workstream_id = w.id AND l.financial_year = $3)) END AS savings
          FROM workstreams w
          LEFT JOIN LATERAL (SELECT * FROM status_updates u WHERE u.workstream_id = w.id AND u.as_at <= $2::date
                              ORDER BY u.as_at DESC, u.seq DESC LIMIT 1) s ON true
@@ -75,7 +76,7 @@ export class ReportComposer {
         content: {
           workstream: {
             ...workstream,
-            savings: {
+            savings: workstream.savings && {
               ...workstream.savings,
               plannedPence: Number(workstream.savings.plannedPence),
               realisedPence: Number(workstream.savings.realisedPence),

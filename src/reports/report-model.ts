@@ -44,8 +44,8 @@ export interface ReportHeader {
   /** YYYY-MM-DD: the report shows the state as at `periodTo`. */
   periodFrom: string | null;
   periodTo: string;
-  /** "This report is public" when true. */
-  isPublic: boolean;
+  /** "This report is public" when true, "not for publication" when false, no line when not stated. */
+  isPublic: boolean | null;
   status: 'draft' | 'submitted' | 'approved';
 }
 
@@ -72,7 +72,8 @@ export interface WorkstreamContent {
   risks: { description: string; score: number | null }[];
   overdueMilestones: { title: string; dueOn: string }[];
   keyActions: KeyActionRow[];
-  savings: { financialYear: string; plannedPence: number; realisedPence: number };
+  /** The ledger for the period's financial year; null when the workstream has no savings lines then. */
+  savings: { financialYear: string; plannedPence: number; realisedPence: number } | null;
 }
 
 export interface AgreementContent {

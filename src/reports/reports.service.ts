@@ -196,7 +196,6 @@ export class ReportsService {
     const header: Record<string, unknown> = {
       ...dto,
       visibility,
-      publicItem: dto.publicItem ?? true,
     };
     const fields = Object.entries(HEADER).filter(([field]) => header[field] !== undefined);
     await this.tx.query(
@@ -621,8 +620,12 @@ function textSections(dto: CreateReportDto, where: 'before' | 'after'): Composed
   ];
 }
 
+/** The implications given, in the seeds' order; one not given is not printed. */
 function implicationItems(dto: ImplicationsDto): { label: string; text: string }[] {
-  return IMPLICATIONS.map(([field, label]) => ({ label, text: dto[field] ?? 'None' }));
+  return IMPLICATIONS.flatMap(([field, label]) => {
+    const text = dto[field];
+    return text ? [{ label, text }] : [];
+  });
 }
 
 /** A section's content after an edit: only the fields its kind has (others: 400). */

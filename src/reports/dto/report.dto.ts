@@ -73,8 +73,7 @@ class HeaderDto {
   forwardPlanReference?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() keyDecision?: boolean;
   @ApiPropertyOptional({
-    default: true,
-    description: '"This report is public" (an open public item)',
+    description: '"This report is public" (true) or not for publication (false); unstated: no line',
   })
   @IsOptional()
   @IsBoolean()
@@ -356,7 +355,7 @@ export class ReportDto {
   @ApiProperty({ nullable: true, type: String }) reference: string | null;
   @ApiProperty({ nullable: true, type: String }) forwardPlanReference: string | null;
   @ApiProperty({ nullable: true, type: Boolean }) keyDecision: boolean | null;
-  @ApiProperty() publicItem: boolean;
+  @ApiProperty({ nullable: true, type: Boolean }) publicItem: boolean | null;
   @ApiProperty({ nullable: true, type: String }) reportBy: string | null;
   @ApiProperty({ nullable: true, type: String }) signedBy: string | null;
   @ApiProperty({ nullable: true, type: String }) contactName: string | null;

@@ -49,10 +49,14 @@ export async function renderDocx(report: ComposedReport): Promise<Buffer> {
       paper.fields.map((f) => [f.label, f.value]),
       [28, 72],
     ),
-    new Paragraph({
-      spacing: { before: 160 },
-      children: [new TextRun({ text: clean(paper.publicLine), bold: true })],
-    }),
+    ...(paper.publicLine
+      ? [
+          new Paragraph({
+            spacing: { before: 160 },
+            children: [new TextRun({ text: clean(paper.publicLine), bold: true })],
+          }),
+        ]
+      : []),
     ...sections.flatMap((s, i) => section(s, i)),
   ];
   const doc = new Document({

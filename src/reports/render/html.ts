@@ -65,7 +65,7 @@ export function renderHtml(report: ComposedReport): string {
 ${fields}
 </tbody>
 </table>
-<p class="public">${escapeHtml(paper.publicLine)}</p>
+${paper.publicLine ? `<p class="public">${escapeHtml(paper.publicLine)}</p>` : ''}
 </header>
 <main>
 ${sections.join('\n')}

@@ -40,7 +40,8 @@ export interface Paper {
   councilLine: string;
   /** The header table, "Report To", "Date", … in the seeds' order; empty fields left out. */
   fields: { label: string; value: string }[];
-  publicLine: string;
+  /** Null when the report does not say whether it is public. */
+  publicLine: string | null;
   sections: PaperSection[];
   signOff: PaperSection | null;
 }
@@ -57,7 +58,12 @@ export function layOut(report: ComposedReport): Paper {
     title: header.title,
     councilLine: `${header.councilName} · ${TYPE_LABELS[header.type]}`,
     fields: headerFields(header),
-    publicLine: header.isPublic ? 'This report is public' : 'This report is not for publication',
+    publicLine:
+      header.isPublic === null
+        ? null
+        : header.isPublic
+          ? 'This report is public'
+          : 'This report is not for publication',
     sections: report.sections.map((section, index) => ({
       heading: `${index + 1}.0 ${section.heading.toLocaleUpperCase('en-GB')}`,
       blocks: sectionBlocks(section, index + 1),
@@ -155,6 +161,7 @@ function workstreamBlocks(ws: WorkstreamContent): Block[] {
       widths: [4, 3, 4, 2],
     });
   }
+  if (!ws.savings) return blocks;
   const { financialYear, plannedPence, realisedPence } = ws.savings;
   blocks.push(subheading('Savings'), {
     kind: 'table',

@@ -15,7 +15,7 @@ export function renderMarkdown(report: ComposedReport): string {
       [paper.fields[0].label, paper.fields[0].value],
       paper.fields.slice(1).map((f) => [f.label, f.value]),
     ),
-    `**${inline(paper.publicLine)}**`,
+    ...(paper.publicLine ? [`**${inline(paper.publicLine)}**`] : []),
   ];
   for (const section of paper.sections) parts.push(...sectionParts(section));
   if (paper.signOff) parts.push(...sectionParts(paper.signOff));

@@ -65,7 +65,7 @@ function definition(paper: Paper): TDocumentDefinitions {
       { text: paper.councilLine, style: 'council' },
       { text: paper.title, style: 'title' },
       fieldsTable(paper.fields),
-      { text: paper.publicLine, style: 'public' },
+      ...(paper.publicLine ? [{ text: paper.publicLine, style: 'public' }] : []),
       ...paper.sections.flatMap(section),
       // The sign-off is signed as one: it never splits across pages.
       ...(paper.signOff ? [{ stack: section(paper.signOff), unbreakable: true }] : []),
