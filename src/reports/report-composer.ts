@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { financialYearOf } from '../workstreams/financial-year';
+import { overdueAsOf } from '../workstreams/workstream-list.query';
 import { AgreementContent, ReportSection, WorkstreamContent } from './report-model';
 
 /** A section as stored: its place, kind, heading and content, and what it was composed from. */
@@ -40,9 +41,7 @@ export class ReportComposer {
                         ORDER BY r.score DESC, r.created_at LIMIT 5) r) AS risks,
               (SELECT coalesce(json_agg(json_build_object('title', m.title, 'dueOn', to_char(m.due_on, 'YYYY-MM-DD'))
                                         ORDER BY m.due_on, m.title), '[]')
-                 FROM milestones m WHERE m.workstream_id = w.id AND m.due_on < $2::date
-                  AND NOT (m.status = 'done' AND coalesce(m.completed_on, m.due_on) <= $2::date)
-                  AND NOT (m.completed_on IS NOT NULL AND m.completed_on <= $2::date)) AS "overdueMilestones",
+                 FROM milestones m WHERE m.workstream_id = w.id AND ${overdueAsOf('$2::date')}) AS "overdueMilestones",
               (SELECT coalesce(json_agg(json_build_object(
                         'action', k.action, 'contributors', k.contributors, 'timescale', k.timescale,
                         'milestone', (SELECT string_agg(m.title || ' (' || to_char(m.due_on, 'FMDD Mon YYYY') || ')', '; '
