@@ -276,13 +276,24 @@ export class Agreements1764020000000 implements MigrationInterface {
             IF NOT agreement_all_parties(OLD.agreement_id, OLD.number, OLD.round, true) THEN
               RAISE EXCEPTION 'version % comes into force only once every party has signed it', OLD.number USING ERRCODE = 'JW409';
             END IF;
-          ELSIF OLD.status IN ('approved', 'in_force', 'draft') AND NEW.status = 'superseded' THEN
+          ELSIF OLD.status IN ('approved', 'in_force') AND NEW.status = 'superseded' THEN
+            IF NOT EXISTS (SELECT 1 FROM agreement_versions v WHERE v.agreement_id = OLD.agreement_id
+                              AND v.number > OLD.number AND v.status IN ('in_approval', 'approved')) THEN
+              RAISE EXCEPTION 'version % is superseded only by a newer version on its way', OLD.number
+                USING ERRCODE = 'JW409';
+            END IF;
             NEW.superseded_at := now();
           ELSE
             RAISE EXCEPTION 'a version does not move from % to %', OLD.status, NEW.status USING ERRCODE = 'JW409';
           END IF;
         ELSIF NEW.round IS DISTINCT FROM OLD.round THEN
           RAISE EXCEPTION 'a version''s round moves only with its submission' USING ERRCODE = 'JW409';
+        END IF;
+        IF NEW.in_force_from IS DISTINCT FROM OLD.in_force_from AND NOT (OLD.status = 'approved' AND NEW.status = 'in_force')
+           OR (NEW.status = 'in_force' AND OLD.status = 'approved' AND NEW.in_force_from IS DISTINCT FROM (
+                SELECT max(s.signed_on) FROM agreement_signatures s
+                 WHERE s.agreement_id = OLD.agreement_id AND s.version_number = OLD.number)) THEN
+          RAISE EXCEPTION 'a version is in force from its last signature' USING ERRCODE = 'JW409';
         END IF;
         RETURN NEW;
       END $$`);
@@ -291,7 +302,12 @@ export class Agreements1764020000000 implements MigrationInterface {
       FOR EACH ROW EXECUTE FUNCTION agreement_versions_lifecycle()`);
     await db.query(`
       CREATE FUNCTION agreements_lifecycle() RETURNS trigger ${rule} AS $$
-      DECLARE latest agreement_versions%ROWTYPE;
+      DECLARE
+        latest agreement_versions%ROWTYPE;
+        platform boolean := coalesce((SELECT app_is_platform_admin()), false);
+        party_admin boolean := coalesce((SELECT app_is_platform_admin()) OR (SELECT app_role()) = 'council_admin', false);
+        today date := (now() AT TIME ZONE 'Europe/London')::date;
+        moving boolean := NEW.status IS DISTINCT FROM OLD.status;
       BEGIN
         IF TG_OP = 'INSERT' THEN
           IF NEW.status <> 'draft' OR NEW.latest_version <> 1 OR NEW.current_version IS NOT NULL THEN
@@ -303,12 +319,27 @@ export class Agreements1764020000000 implements MigrationInterface {
           RAISE EXCEPTION 'an ended agreement does not change' USING ERRCODE = 'JW409';
         END IF;
         IF (NEW.reference, NEW.partnership_id, NEW.initiating_council_id)
-           IS DISTINCT FROM (OLD.reference, OLD.partnership_id, OLD.initiating_council_id)
-           AND OLD.status <> 'draft' THEN
-          RAISE EXCEPTION 'an agreement''s reference and partnership change only while it is a draft' USING ERRCODE = 'JW409';
+           IS DISTINCT FROM (OLD.reference, OLD.partnership_id, OLD.initiating_council_id) THEN
+          IF OLD.status <> 'draft' OR NEW.initiating_council_id IS DISTINCT FROM OLD.initiating_council_id THEN
+            RAISE EXCEPTION 'an agreement''s reference and partnership change only while it is a draft' USING ERRCODE = 'JW409';
+          END IF;
+          IF NOT app_initiates_agreement(OLD.id) THEN
+            RAISE EXCEPTION 'only the initiating council changes the terms' USING ERRCODE = '42501';
+          END IF;
+        END IF;
+        -- A new version is the next number, put to the parties by the initiating council.
+        IF NEW.latest_version IS DISTINCT FROM OLD.latest_version THEN
+          IF NEW.latest_version <> OLD.latest_version + 1 OR NOT EXISTS (
+               SELECT 1 FROM agreement_versions v WHERE v.agreement_id = NEW.id AND v.number = NEW.latest_version
+                  AND v.status = 'in_approval') THEN
+            RAISE EXCEPTION 'a new version is the next number, in approval' USING ERRCODE = 'JW409';
+          END IF;
+          IF NOT app_initiates_agreement(OLD.id) THEN
+            RAISE EXCEPTION 'only the initiating council amends the terms' USING ERRCODE = '42501';
+          END IF;
         END IF;
         SELECT * INTO latest FROM agreement_versions WHERE agreement_id = NEW.id AND number = NEW.latest_version;
-        IF NEW.status IS DISTINCT FROM OLD.status THEN
+        IF moving THEN
           IF NOT ((OLD.status, NEW.status) IN (('draft', 'in_approval'), ('in_approval', 'approved'),
                   ('in_approval', 'draft'), ('approved', 'active'), ('approved', 'in_approval'),
                   ('active', 'under_review'), ('under_review', 'active'), ('active', 'ended'),
@@ -322,21 +353,32 @@ export class Agreements1764020000000 implements MigrationInterface {
           IF NEW.status = 'active' AND OLD.status = 'approved' AND latest.status IS DISTINCT FROM 'in_force' THEN
             RAISE EXCEPTION 'the agreement is active only once every party has signed it' USING ERRCODE = 'JW409';
           END IF;
+          IF NEW.status = 'under_review' AND NOT party_admin THEN
+            RAISE EXCEPTION 'only a council admin of a party, or the job queue, opens a review' USING ERRCODE = '42501';
+          END IF;
           IF NEW.status = 'active' AND OLD.status = 'under_review' AND NOT EXISTS (
                SELECT 1 FROM agreement_reviews r WHERE r.agreement_id = NEW.id AND r.created_at = now()) THEN
             RAISE EXCEPTION 'an agreement under review returns to active with a recorded review' USING ERRCODE = 'JW409';
           END IF;
-          IF NEW.status = 'ended' AND NEW.end_kind = 'terminated' AND NOT (SELECT app_is_platform_admin())
+          IF NEW.status = 'ended' AND NEW.end_kind = 'terminated' AND NOT platform
              AND ((SELECT app_role()) IS DISTINCT FROM 'council_admin'
                   OR NEW.ended_by_council_id IS DISTINCT FROM (SELECT app_council_id())) THEN
             RAISE EXCEPTION 'only a council admin of a party terminates an agreement, for that party' USING ERRCODE = '42501';
           END IF;
-          IF NEW.status = 'ended' AND NEW.end_kind = 'expired'
-             AND (NEW.end_date IS NULL OR NEW.end_date >= (now() AT TIME ZONE 'Europe/London')::date) THEN
-            RAISE EXCEPTION 'an agreement expires only once its end date has passed' USING ERRCODE = 'JW409';
+          IF NEW.status = 'ended' AND NEW.end_kind = 'expired' AND NOT coalesce(
+               platform AND NEW.end_date IS NOT DISTINCT FROM OLD.end_date AND OLD.end_date < today
+               AND NEW.ended_on = OLD.end_date AND NEW.ended_by_council_id IS NULL, false) THEN
+            RAISE EXCEPTION 'an agreement expires on its end date, once it has passed, by the job queue' USING ERRCODE = 'JW409';
           END IF;
-        ELSIF (NEW.start_date, NEW.next_review_on, NEW.end_date) IS DISTINCT FROM (OLD.start_date, OLD.next_review_on, OLD.end_date)
-              AND NEW.current_version IS NOT DISTINCT FROM OLD.current_version THEN
+        ELSIF (NEW.ended_on, NEW.end_kind, NEW.end_reason, NEW.ended_by_council_id)
+              IS DISTINCT FROM (OLD.ended_on, OLD.end_kind, OLD.end_reason, OLD.ended_by_council_id) THEN
+          RAISE EXCEPTION 'an agreement''s ending is recorded when it ends' USING ERRCODE = 'JW409';
+        END IF;
+        -- Dates move with the lifecycle only: activation, a recorded review, a version in force.
+        IF (NEW.start_date, NEW.next_review_on, NEW.end_date) IS DISTINCT FROM (OLD.start_date, OLD.next_review_on, OLD.end_date)
+           AND NEW.current_version IS NOT DISTINCT FROM OLD.current_version
+           AND NOT (OLD.status = 'under_review' AND NEW.status = 'active'
+                    AND (NEW.start_date, NEW.end_date) IS NOT DISTINCT FROM (OLD.start_date, OLD.end_date)) THEN
           RAISE EXCEPTION 'an agreement''s dates change with its lifecycle: activation, a review or a version in force'
             USING ERRCODE = 'JW409';
         END IF;
@@ -344,6 +386,13 @@ export class Agreements1764020000000 implements MigrationInterface {
              SELECT 1 FROM agreement_versions v WHERE v.agreement_id = NEW.id AND v.number = NEW.current_version
                 AND v.status = 'in_force') THEN
           RAISE EXCEPTION 'the version in force is one every party signed' USING ERRCODE = 'JW409';
+        END IF;
+        IF NEW.current_version IS DISTINCT FROM OLD.current_version AND (
+             NEW.start_date IS DISTINCT FROM coalesce(OLD.start_date, (
+               SELECT v.in_force_from FROM agreement_versions v WHERE v.agreement_id = NEW.id AND v.number = NEW.current_version))
+             OR NEW.end_date IS DISTINCT FROM (SELECT v.end_date FROM agreement_versions v
+                                                WHERE v.agreement_id = NEW.id AND v.number = NEW.current_version)) THEN
+          RAISE EXCEPTION 'a version in force brings its own end date, and the start date stays' USING ERRCODE = 'JW409';
         END IF;
         RETURN NEW;
       END $$`);

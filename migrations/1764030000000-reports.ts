@@ -139,7 +139,7 @@ export class Reports1764030000000 implements MigrationInterface {
         fixed_new jsonb := to_jsonb(NEW) - ARRAY['status', 'returned_reason', 'submitted_at', 'submitted_by',
           'snapshot', 'accountable_officer', 'accountable_officer_on', 'accountable_director',
           'accountable_director_on', 'approved_at', 'approved_by', 'version', 'updated_at'];
-        admin boolean := (SELECT app_is_platform_admin()) OR (SELECT app_role()) = 'council_admin';
+        admin boolean := coalesce((SELECT app_is_platform_admin()) OR (SELECT app_role()) = 'council_admin', false);
       BEGIN
         IF TG_OP = 'INSERT' THEN
           IF NEW.status <> 'draft' THEN
@@ -199,6 +199,41 @@ export class Reports1764030000000 implements MigrationInterface {
     await db.query(`
       CREATE TRIGGER report_sections_draft BEFORE INSERT OR UPDATE OR DELETE ON report_sections
       FOR EACH ROW EXECUTE FUNCTION report_sections_draft()`);
+    // A report shared with a partnership reports only on that partnership's workstreams, and
+    // on agreements of it that every current member is a party to: sharing shows partners
+    // nothing private. Checked when a report is shared and when a shared report gains a
+    // section; the invoker's row-level security applies (what the owner cannot see fails).
+    await db.query(`
+      CREATE FUNCTION report_shares_only_partnership_items(p_report_id uuid) RETURNS boolean
+      LANGUAGE sql STABLE SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT NOT EXISTS (
+          SELECT 1 FROM reports r JOIN report_sections s ON s.report_id = r.id
+            LEFT JOIN workstreams w ON w.id = s.workstream_id
+            LEFT JOIN agreements a ON a.id = s.agreement_id
+           WHERE r.id = p_report_id AND r.visibility = 'partnership'
+             AND ((s.workstream_id IS NOT NULL AND w.partnership_id IS DISTINCT FROM r.partnership_id)
+                  OR (s.agreement_id IS NOT NULL AND (a.partnership_id IS DISTINCT FROM r.partnership_id
+                      OR EXISTS (SELECT 1 FROM partnership_members m
+                                  WHERE m.partnership_id = r.partnership_id AND m.left_on IS NULL
+                                    AND NOT EXISTS (SELECT 1 FROM agreement_parties p
+                                                     WHERE p.agreement_id = a.id AND p.council_id = m.council_id)))))) $$`);
+    await db.query(`
+      CREATE FUNCTION reports_shared_items() RETURNS trigger ${rule} AS $$
+      DECLARE report uuid;
+      BEGIN
+        IF TG_TABLE_NAME = 'reports' THEN report := NEW.id; ELSE report := NEW.report_id; END IF;
+        IF NOT report_shares_only_partnership_items(report) THEN
+          RAISE EXCEPTION 'a report shared with a partnership reports only on what every member may see'
+            USING ERRCODE = '23514';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await db.query(`
+      CREATE CONSTRAINT TRIGGER reports_shared_items AFTER INSERT OR UPDATE OF visibility, partnership_id ON reports
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION reports_shared_items()`);
+    await db.query(`
+      CREATE CONSTRAINT TRIGGER report_sections_shared_items AFTER INSERT ON report_sections
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION reports_shared_items()`);
   }
 
   private async security(db: QueryRunner): Promise<void> {
@@ -265,6 +300,8 @@ export class Reports1764030000000 implements MigrationInterface {
     for (const fn of [
       'app_writes_report(uuid)',
       'app_sees_report(uuid)',
+      'reports_shared_items()',
+      'report_shares_only_partnership_items(uuid)',
       'report_sections_draft()',
       'reports_lifecycle()',
     ]) {

@@ -452,4 +452,46 @@ describe('co-operation agreements in the database alone, with CASL bypassed', ()
       expect(byOther.code).toBe('42501');
     });
   });
+
+  describe("a party's officer cannot skip the lifecycle by writing the agreement itself", () => {
+    it('refuses to end, re-date, re-review, re-reference or renumber an agreement', async () => {
+      const active = await agreement('E 2649/sql-active', 'active');
+      const draft = await agreement('E 2649/sql-draft', 'draft');
+      const officer = as.nsOfficer;
+      const cases: [string, string][] = [
+        [
+          active.id,
+          `UPDATE agreements SET status = 'ended', end_kind = 'expired', end_date = '2000-01-01', ended_on = '2000-01-01' WHERE id = $1`,
+        ],
+        [active.id, `UPDATE agreements SET status = 'under_review' WHERE id = $1`],
+        [active.id, `UPDATE agreements SET next_review_on = '2099-01-01' WHERE id = $1`],
+        [active.id, `UPDATE agreements SET end_date = '2099-12-31' WHERE id = $1`],
+        [active.id, `UPDATE agreements SET latest_version = 7 WHERE id = $1`],
+        [draft.id, `UPDATE agreements SET latest_version = 7 WHERE id = $1`],
+        [draft.id, `UPDATE agreements SET reference = 'HIJACKED' WHERE id = $1`],
+        [active.id, `UPDATE agreement_versions SET status = 'superseded' WHERE agreement_id = $1`],
+        [
+          active.id,
+          `UPDATE agreement_versions SET in_force_from = '1999-01-01' WHERE agreement_id = $1`,
+        ],
+      ];
+      for (const [id, sql] of cases) {
+        const error = await refusal(officer, sql, [id]);
+        expect([sql, ['JW409', '42501'].includes(error.code ?? '')]).toEqual([sql, true]);
+      }
+      // Even a platform admin expires an agreement only on its own end date, once passed.
+      const early = await refusal(
+        PLATFORM_ADMIN_SETTINGS,
+        `UPDATE agreements SET status = 'ended', end_kind = 'expired', ended_on = current_date WHERE id = $1`,
+        [active.id],
+      );
+      expect(early.code).toBe('JW409');
+      // The same council's admin opens the review by the same statement.
+      expect(
+        await written(as.nsAdmin, `UPDATE agreements SET status = 'under_review' WHERE id = $1`, [
+          active.id,
+        ]),
+      ).toBe(1);
+    });
+  });
 });

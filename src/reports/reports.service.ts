@@ -212,7 +212,7 @@ export class ReportsService {
 
   async update(actor: Actor, id: string, dto: UpdateReportDto): Promise<ReportDto> {
     const row = await this.writable(actor, id, dto.version);
-    const next = { ...row, ...dto };
+    const next = { ...row, ...definedOnly(dto) };
     if (next.periodFrom && next.periodFrom > next.periodTo) {
       throw new ValidationProblem([
         { field: 'periodFrom', message: 'periodFrom must not be after periodTo' },
@@ -252,8 +252,7 @@ export class ReportsService {
     sectionId: string,
     dto: UpdateSectionDto,
   ): Promise<ReportDto> {
-    const row = await this.row(actor, id);
-    this.assertWriter(actor, row);
+    const row = await this.locked(actor, id, (r) => this.assertWriter(actor, r));
     if (row.status !== 'draft') throw frozen(row.status);
     const [section] = isUuid(sectionId)
       ? await this.tx.query<ReportSectionDto[]>(
@@ -398,19 +397,30 @@ export class ReportsService {
     }
   }
 
+  /**
+   * Every write reads the report (404), checks the caller (403), then locks its row and reads
+   * it again: two writes of one report run one after the other, each on what the other
+   * committed (a submission never freezes a paper an edit is still changing).
+   */
+  private async locked(actor: Actor, id: string, may: (row: Row) => void): Promise<Row> {
+    may(await this.row(actor, id));
+    await this.tx.query(`SELECT 1 FROM reports WHERE id = $1 FOR UPDATE`, [id]);
+    return this.row(actor, id);
+  }
+
   private async writable(actor: Actor, id: string, version: number): Promise<Row> {
-    const row = await this.row(actor, id);
-    this.assertWriter(actor, row);
+    const row = await this.locked(actor, id, (r) => this.assertWriter(actor, r));
     if (row.status !== 'draft') throw frozen(row.status);
     if (row.version !== version) throw new StaleVersionProblem('report');
     return row;
   }
 
   private async approvable(actor: Actor, id: string, version: number): Promise<Row> {
-    const row = await this.row(actor, id);
-    if (!actor.ability.can('approve', subject(row))) {
-      throw new ForbiddenException("Only the owner council's admins approve or return a report");
-    }
+    const row = await this.locked(actor, id, (r) => {
+      if (!actor.ability.can('approve', subject(r))) {
+        throw new ForbiddenException("Only the owner council's admins approve or return a report");
+      }
+    });
     if (row.status !== 'submitted') {
       throw new ConflictException(
         row.status === 'approved'
@@ -457,18 +467,27 @@ export class ReportsService {
         ]);
       }
     });
-    const ags = await this.tx.query<{ id: string; partnershipId: string | null }[]>(
-      `SELECT id, partnership_id AS "partnershipId" FROM agreements WHERE id = ANY ($1::uuid[])`,
-      [agreementIds],
+    // Only parties see an agreement: a shared report reports on one only when every current
+    // member of the partnership is a party to it.
+    const ags = await this.tx.query<
+      { id: string; partnershipId: string | null; allMembers: boolean }[]
+    >(
+      `SELECT a.id, a.partnership_id AS "partnershipId",
+              NOT EXISTS (SELECT 1 FROM partnership_members m
+                           WHERE m.partnership_id = $2::uuid AND m.left_on IS NULL
+                             AND NOT EXISTS (SELECT 1 FROM agreement_parties p
+                                              WHERE p.agreement_id = a.id AND p.council_id = m.council_id)) AS "allMembers"
+         FROM agreements a WHERE a.id = ANY ($1::uuid[])`,
+      [agreementIds, partnershipId ?? null],
     );
     agreementIds.forEach((aid, i) => {
       const found = ags.find((a) => a.id === aid);
-      if (!found || (shared && found.partnershipId !== partnershipId)) {
+      if (!found || (shared && (found.partnershipId !== partnershipId || !found.allMembers))) {
         throw new ValidationProblem([
           {
             field: `agreementIds[${i}]`,
             message: found
-              ? "a report shared with a partnership reports only on the partnership's agreements"
+              ? "a report shared with a partnership reports only on the partnership's agreements that every member is a party to"
               : 'agreementIds must name agreements your council is a party to',
           },
         ]);
@@ -666,4 +685,8 @@ function editedContent(section: ReportSectionDto, dto: UpdateSectionDto): Record
     content.workstream = w;
   }
   return content;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
