@@ -22,6 +22,7 @@ import { DatedAsReported1764000000000 } from './1764000000000-dated-as-reported'
 import { TrueToTheSeeds1764010000000 } from './1764010000000-true-to-the-seeds';
 import { Agreements1764020000000 } from './1764020000000-agreements';
 import { Reports1764030000000 } from './1764030000000-reports';
+import { RecordsCarryTheirKeys1764040000000 } from './1764040000000-records-carry-their-keys';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   TrueToTheSeeds1764010000000,
   Agreements1764020000000,
   Reports1764030000000,
+  RecordsCarryTheirKeys1764040000000,
 ];

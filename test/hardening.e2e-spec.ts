@@ -115,6 +115,34 @@ describe('hardening', () => {
     });
   });
 
+  describe('read policies that cost one check per statement, not one query per row', () => {
+    it("state the workstreams' rule on each record's own keys, the caller's settings read once", async () => {
+      const policies = await stored<{ tablename: string; qual: string }>(
+        `SELECT tablename, qual FROM pg_policies
+          WHERE cmd = 'SELECT' AND policyname = tablename || '_read'
+            AND tablename IN ('workstream_phase_changes', 'status_updates', 'milestones', 'key_actions', 'risks',
+                              'business_cases', 'business_case_decisions', 'funding_lines', 'funding_repayments',
+                              'workstream_participants', 'savings_lines')
+          ORDER BY tablename`,
+      );
+      expect(policies).toHaveLength(11);
+      for (const { tablename, qual } of policies) {
+        // No helper that queries a table per row, and every settings function as an InitPlan.
+        expect([tablename, /app_sees_workstream|\bEXISTS\b/.test(qual)]).toEqual([
+          tablename,
+          false,
+        ]);
+        expect([tablename, qual.match(/(?<!SELECT )app_[a-z_]+\(\)/g)]).toEqual([tablename, null]);
+      }
+      // The copies agree with the workstreams they belong to.
+      const stale = await stored<{ n: number }>(
+        `SELECT count(*)::int AS n FROM milestones m JOIN workstreams w ON w.id = m.workstream_id
+          WHERE (m.partnership_id, m.owner_council_id) IS DISTINCT FROM (w.partnership_id, w.owner_council_id)`,
+      );
+      expect(stale[0].n).toBe(0);
+    });
+  });
+
   describe('partnership founders', () => {
     it('does not let the application role choose who founded a partnership', async () => {
       await expect(
