@@ -114,16 +114,19 @@ export class InsightsService {
       ? await this.txHost.tx.query<DashboardRow[]>(
           // What the council leads, and (from its side, by index) what it takes part in.
           `WITH taking_part AS (
-             SELECT w.id, w.phase, 'lead' AS part FROM workstreams w
+             SELECT w.id, w.phase, w.current_rag, 'lead' AS part FROM workstreams w
               WHERE ${visible.sql} AND w.lead_council_ids @> ARRAY[$1::uuid]
              UNION ALL
-             SELECT w.id, w.phase, p.status
+             SELECT w.id, w.phase, w.current_rag, p.status
                FROM workstream_participants p JOIN workstreams w ON w.id = p.workstream_id
               WHERE p.council_id = $1 AND NOT (w.lead_council_ids @> ARRAY[$1::uuid]) AND ${visible.sql}),
+           -- As at today (or later) the RAG is the workstream's current one, which the status
+           -- trigger keeps as the latest update's (none reports on a day after today).
            mine AS (
              SELECT t.id, t.phase, t.part,
-                    (SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
-                      ORDER BY s.as_at DESC, s.seq DESC LIMIT 1) AS rag
+                    CASE WHEN $2::date >= current_date THEN t.current_rag
+                         ELSE (SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
+                                ORDER BY s.as_at DESC, s.seq DESC LIMIT 1) END AS rag
                FROM taking_part t)
            SELECT (SELECT count(*)::int FROM mine) AS total,
                   (SELECT coalesce(json_object_agg(rag, n), '{}') FROM
