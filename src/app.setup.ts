@@ -116,7 +116,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // Nest buffers its log lines until listen(); tests never listen, and their lines (the
   // problem filter's among them) must reach the log too.
   app.flushLogs();
-  app.setGlobalPrefix('api/v1', { exclude: ['health'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', '/', 'api/v1'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
     new ValidationPipe({

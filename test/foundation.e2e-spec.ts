@@ -18,6 +18,25 @@ describe('the service foundation', () => {
   });
   afterAll(() => t.close());
 
+  it('answers / and /api/v1, without signing in, with links to the docs, the OpenAPI document and health', async () => {
+    for (const path of ['/', '/api/v1']) {
+      const res = await request(t.http).get(path);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect(res.body.links).toMatchObject({
+        docs: '/docs',
+        openapi: '/docs-json',
+        health: '/health',
+      });
+      for (const link of [
+        res.body.links.docs,
+        res.body.links.openapi,
+        res.body.links.health,
+      ] as string[]) {
+        expect([link, (await request(t.http).get(link)).status]).toEqual([link, 200]);
+      }
+    }
+  });
+
   it('answers an unknown route with 404 problem+json', async () => {
     const res = await request(t.http).get('/api/v1/no-such-thing');
     expect(res.status).toBe(404);

@@ -1,0 +1,53 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Public, SkipTransaction } from '../tenancy/decorators';
+
+class LinksDto {
+  @ApiProperty({ example: '/docs' }) docs: string;
+  @ApiProperty({ example: '/docs-json' }) openapi: string;
+  @ApiProperty({ example: '/health' }) health: string;
+  @ApiProperty({ example: '/api/v1' }) api: string;
+  @ApiProperty({ example: '/api/v1/auth/login' }) signIn: string;
+}
+
+class IndexDto {
+  @ApiProperty({ example: 'Joint Working Hub API' }) name: string;
+  @ApiProperty({ type: LinksDto }) links: LinksDto;
+}
+
+const INDEX: IndexDto = {
+  name: 'Joint Working Hub API',
+  links: {
+    docs: '/docs',
+    openapi: '/docs-json',
+    health: '/health',
+    api: '/api/v1',
+    signIn: '/api/v1/auth/login',
+  },
+};
+
+/** `/` and `/api/v1`: where to go next, for a person or a client that starts at the top. */
+@ApiTags('health')
+@Controller()
+export class IndexController {
+  @Get()
+  @Public()
+  @SkipTransaction()
+  @ApiOperation({ summary: 'Links to the API, its documentation and health', operationId: 'index' })
+  @ApiOkResponse({ type: IndexDto })
+  root(): IndexDto {
+    return INDEX;
+  }
+
+  @Get('api/v1')
+  @Public()
+  @SkipTransaction()
+  @ApiOperation({
+    summary: 'Links to the API, its documentation and health',
+    operationId: 'apiIndex',
+  })
+  @ApiOkResponse({ type: IndexDto })
+  api(): IndexDto {
+    return INDEX;
+  }
+}
