@@ -2,6 +2,7 @@ import { DynamicModule, Module, ModuleMetadata, RequestMethod } from '@nestjs/co
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule, Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { AppConfigModule } from './config/config.module';
 import { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
@@ -49,7 +50,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot({
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: withDestination(logDestination, {
+          pinoHttp: withDestination(logDestination ?? prettyIn(config), {
             level: config.logLevel,
             redact: {
               paths: [
@@ -99,4 +100,17 @@ function withDestination(
   options: PinoHttpOptions,
 ): Params['pinoHttp'] {
   return destination ? [options, destination] : options;
+}
+
+/** Readable lines for a person at a terminal (LOG_FORMAT=pretty); JSON to standard output otherwise. */
+function prettyIn(config: AppConfig): DestinationStream | undefined {
+  if (config.logFormat !== 'pretty') return undefined;
+  return pretty({
+    colorize: true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,req,res,responseTime,context,requestId',
+    messageFormat:
+      '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url} {res.statusCode} {responseTime}ms{end}',
+  });
 }

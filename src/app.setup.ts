@@ -3,7 +3,12 @@
  * `/api/v1` prefix, validation, problem+json errors, helmet, CORS, request ids, Swagger.
  */
 import helmet from '@fastify/helmet';
-import { NotFoundException, UnsupportedMediaTypeException, ValidationPipe } from '@nestjs/common';
+import {
+  LoggerService,
+  NotFoundException,
+  UnsupportedMediaTypeException,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -112,7 +117,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     adapter,
     { bufferLogs: true, bodyParser: false },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(startupQuiet(app.get(Logger)));
   // Nest buffers its log lines until listen(); tests never listen, and their lines (the
   // problem filter's among them) must reach the log too.
   app.flushLogs();
@@ -148,4 +153,26 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** Nest's start-up chatter (modules loaded, every route mapped) at debug, the rest as it is. */
+const STARTUP = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
+function startupQuiet(logger: Logger): LoggerService {
+  return {
+    log: (message: unknown, ...rest: unknown[]) =>
+      STARTUP.has(String(rest.at(-1)))
+        ? logger.debug(message, ...rest)
+        : logger.log(message, ...rest),
+    error: (message: unknown, ...rest: unknown[]) => logger.error(message, ...rest),
+    warn: (message: unknown, ...rest: unknown[]) => logger.warn(message, ...rest),
+    debug: (message: unknown, ...rest: unknown[]) => logger.debug(message, ...rest),
+    verbose: (message: unknown, ...rest: unknown[]) => logger.verbose(message, ...rest),
+    fatal: (message: unknown, ...rest: unknown[]) => logger.fatal(message, ...rest),
+  };
 }

@@ -2,15 +2,25 @@
  * `npm start`: validated configuration, the database (embedded when DATABASE_URL is unset),
  * migrations, then the API. On SIGINT/SIGTERM the app closes first, the database last.
  */
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createApp } from './app.setup';
+import { SystemActor } from './tenancy/system-actor';
 import { ConfigError, loadConfig } from './config/configuration';
 import { prepareDatabase } from './database/database-bootstrap';
 
+/** Start-up lines: plain in a terminal (LOG_FORMAT=pretty), JSON like every other log line otherwise. */
+let pretty = Boolean(process.stdout.isTTY) && process.env.LOG_FORMAT !== 'json';
 const log = (line: string) =>
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: line })}\n`);
+  process.stdout.write(
+    pretty
+      ? `${line}\n`
+      : `${JSON.stringify({ level: 30, time: new Date().toISOString(), msg: line })}\n`,
+  );
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  pretty = config.logFormat === 'pretty';
   const database = await prepareDatabase(config, log);
   let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
@@ -38,11 +48,42 @@ async function main(): Promise<void> {
       jobs: { url: database.jobsUrl },
     });
     await app.listen(config.port, config.host);
-    log(`Joint Working Hub listening on http://localhost:${config.port} (API /api/v1, docs /docs)`);
+    const base = `http://localhost:${config.port}`;
+    for (const line of [
+      'Joint Working Hub is up:',
+      `  API         ${base}/api/v1`,
+      `  Swagger UI  ${base}/docs`,
+      `  Health      ${base}/health`,
+      ...(await signInHint(app)),
+    ]) {
+      log(line);
+    }
   } catch (error) {
     await database.embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** How to sign in: with the users there are, or how to make the first one. */
+async function signInHint(app: Awaited<ReturnType<typeof createApp>>): Promise<string[]> {
+  const txHost = app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
+  const [{ users }] = await app
+    .get(SystemActor)
+    .run<{ users: number }[]>('startup', () =>
+      txHost.tx.query<{ users: number }[]>(
+        `SELECT count(*)::int AS users FROM users WHERE status = 'active'`,
+      ),
+    );
+  if (users > 0)
+    return [
+      'Sign in: POST /api/v1/auth/login with {"email", "password"} (or Authorize in Swagger UI)',
+    ];
+  return [
+    'No users yet. Create the first platform admin (the password is read from PASSWORD or stdin):',
+    '  npm run cli -- create-platform-admin --email you@example.org --name "Your Name"',
+    "or load the seeds' demo councils, partnerships and users:",
+    "  PASSWORD='a long passphrase' npm run cli -- seed-demo",
+  ];
 }
 
 main().catch((error: unknown) => {

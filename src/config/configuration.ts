@@ -41,6 +41,8 @@ export interface AppConfig {
   refreshTokenTtlSeconds: number;
   invitationTtlHours: number;
   logLevel: LogLevel;
+  /** Readable lines in a terminal, JSON otherwise (LOG_FORMAT=json|pretty). */
+  logFormat: 'pretty' | 'json';
   corsOrigins: string[];
   /**
    * Which proxies' `X-Forwarded-For` to believe for the client address (sign-in throttling,
@@ -156,6 +158,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const logFormat = env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json');
+  if (logFormat !== 'pretty' && logFormat !== 'json') {
+    throw new ConfigError('LOG_FORMAT', 'must be pretty or json');
+  }
   const corsOrigins = (env.CORS_ORIGINS || '')
     .split(',')
     .map((origin) => origin.trim())
@@ -191,6 +197,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 1209600, 300, 7776000),
     invitationTtlHours: integer(env, 'INVITATION_TTL_HOURS', 72, 1, 720),
     logLevel,
+    logFormat,
     corsOrigins,
     trustProxy: trustProxy(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
