@@ -4,9 +4,11 @@
  */
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { existsSync } from 'node:fs';
 import { createApp } from './app.setup';
+import { demoPasswordFile, demoSignIns, demoUsers, firstRunDemo } from './cli/first-run';
 import { SystemActor } from './tenancy/system-actor';
-import { ConfigError, loadConfig } from './config/configuration';
+import { AppConfig, ConfigError, loadConfig } from './config/configuration';
 import { prepareDatabase } from './database/database-bootstrap';
 
 /** Start-up lines: plain in a terminal (LOG_FORMAT=pretty), JSON like every other log line otherwise. */
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {
+    const firstRun = await firstRunDemo(config, database, log);
     app = await createApp({
       config,
       appUrl: database.appUrl,
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
       `  Swagger UI  ${base}/docs`,
       `  Health      ${base}/health`,
       ...(await signInHint(app)),
+      ...(await demoHint(app, config, firstRun.loaded)),
     ]) {
       log(line);
     }
@@ -62,6 +66,21 @@ async function main(): Promise<void> {
     await database.embedded?.stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** The demo sign-ins, after the first start loaded them, or where to find them again. */
+async function demoHint(
+  app: Awaited<ReturnType<typeof createApp>>,
+  config: AppConfig,
+  loaded: boolean,
+): Promise<string[]> {
+  const file = demoPasswordFile(config);
+  if (!existsSync(file)) return [];
+  const users = await demoUsers(app);
+  if (!users.length) return [];
+  return loaded
+    ? demoSignIns(users, file, true)
+    : [`Demo sign-ins: npm run cli -- demo-users (the password is in ${file})`];
 }
 
 /** How to sign in: with the users there are, or how to make the first one. */

@@ -7,13 +7,14 @@
  *                              PASSWORD environment variable, or stdin when it is unset
  *   create-user --email E --name N --role R --council GSS_CODE
  *                              an active user of an onboarded council (password likewise)
+ *   demo-users                 the demo sign-ins, and where their password is
  *   seed-demo                  an empty database filled with the seeds' councils, partnerships
  *                              and workstreams, through the API; demo users get the password
  * With DATABASE_URL unset it works on the embedded server in DATA_DIR, as `npm start` does,
  * and shares that server when the service is running. Users are written through the
  * application's own services as the operator (see operator.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/configuration';
@@ -25,6 +26,7 @@ import { normalizeEmail } from '../common/email';
 import { passwordProblem } from '../users/password-policy';
 import { PasswordService } from '../users/password.service';
 import { seedDemo } from './demo';
+import { demoPasswordFile, demoSignIns, demoUsers } from './first-run';
 import { insertActiveUser, withApplication } from './operator';
 
 type Env = Record<string, string | undefined>;
@@ -130,12 +132,24 @@ async function demo(context: CliContext): Promise<void> {
   await seedDemo(config, urls, password, insertActiveUser(hash), context.log);
 }
 
+async function listDemoUsers(context: CliContext): Promise<void> {
+  const users = await withApplication(context.config, context.urls, demoUsers);
+  if (!users.length) {
+    context.log('No demo users here (npm run cli -- seed-demo loads them into an empty database)');
+    return;
+  }
+  const file = demoPasswordFile(context.config);
+  const where = existsSync(file) ? file : 'the password given to seed-demo';
+  for (const line of demoSignIns(users, where)) context.log(line);
+}
+
 const COMMANDS = [
   'migration:run',
   'migration:generate',
   'create-platform-admin',
   'create-user',
   'seed-demo',
+  'demo-users',
 ];
 
 interface CliContext {
@@ -168,6 +182,7 @@ export async function runCli(
     else if (command === 'create-platform-admin') await createUser(context, args, 'platform_admin');
     else if (command === 'create-user') await createUser(context, args);
     else if (command === 'seed-demo') await demo(context);
+    else if (command === 'demo-users') await listDemoUsers(context);
     else log('Migrations are up to date');
   } finally {
     await database.embedded?.stop();

@@ -43,6 +43,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Readable lines in a terminal, JSON otherwise (LOG_FORMAT=json|pretty). */
   logFormat: 'pretty' | 'json';
+  /** Load the seeds' demo data into an empty embedded database on start (DEMO_DATA=false: never). */
+  demoData: boolean;
   corsOrigins: string[];
   /**
    * Which proxies' `X-Forwarded-For` to believe for the client address (sign-in throttling,
@@ -198,6 +200,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     invitationTtlHours: integer(env, 'INVITATION_TTL_HOURS', 72, 1, 720),
     logLevel,
     logFormat,
+    demoData: env.DEMO_DATA !== 'false',
     corsOrigins,
     trustProxy: trustProxy(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
