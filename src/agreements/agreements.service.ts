@@ -8,6 +8,7 @@ import {
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { isUuid } from '../common/ids';
+import { definedOnly } from '../common/sql';
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
 import { StaleVersionProblem, ValidationProblem } from '../common/problem';
 import { asSubject } from '../tenancy/ability';
@@ -815,8 +816,4 @@ export class AgreementsService {
 function termsOf(dto: UpdateAgreementDto): Terms {
   const { title, summary, purposes, legalBasis, reviewDate, endDate, changeNote } = dto;
   return { title, summary, purposes, legalBasis, reviewDate, endDate, changeNote };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

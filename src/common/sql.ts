@@ -29,3 +29,8 @@ export async function databaseToday(tx: {
   );
   return row.today;
 }
+
+/** The fields of `value` that were given (undefined ones left out), for merging a partial update. */
+export function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -10,7 +10,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { isUuid } from '../common/ids';
 import { decodeCursor, pageOf } from '../common/pagination';
 import { StaleVersionProblem, ValidationProblem } from '../common/problem';
-import { assignments, isoTimestamp } from '../common/sql';
+import { assignments, definedOnly, isoTimestamp } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import {
@@ -685,8 +685,4 @@ function editedContent(section: ReportSectionDto, dto: UpdateSectionDto): Record
     content.workstream = w;
   }
   return content;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
