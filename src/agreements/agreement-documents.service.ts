@@ -137,14 +137,3 @@ export class AgreementDocumentsService {
     if (!rows.length) throw new NotFoundException(`The agreement has no version ${versionNumber}`);
   }
 }
-
-/** `attachment` with an ASCII fallback and the UTF-8 name (RFC 6266). */
-export function contentDisposition(fileName: string): string {
-  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  // RFC 8187: encodeURIComponent leaves ' ( ) * ! as they are, which the field may not hold.
-  const encoded = encodeURIComponent(fileName).replace(
-    /['()*!]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { LONDON_TODAY } from '../common/sql';
 import { AppConfig } from '../config/configuration';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
 import { MailerService } from '../mail/mailer.service';
 import { SystemActor } from '../tenancy/system-actor';
 
-/** London's today: councils' dates are local. */
-const TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
+const TODAY = LONDON_TODAY;
 
 export interface SweepResult {
   underReview: string[];

@@ -3,9 +3,9 @@
  * runs in the caller's transaction under row-level security: a party sees the whole
  * agreement, a linked workstream only where the workstream's own policy lets it.
  */
-import { isoTimestamp } from '../common/sql';
+import { isoDate, isoTimestamp } from '../common/sql';
 
-const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
+const date = isoDate;
 const jsonDate = (column: string) => `to_char(${column}, 'YYYY-MM-DD')`;
 const jsonTime = (column: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

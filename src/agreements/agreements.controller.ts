@@ -33,7 +33,8 @@ import { PageQueryDto } from '../common/pagination';
 import { ProblemDto } from '../common/problem';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
-import { AgreementDocumentsService, contentDisposition } from './agreement-documents.service';
+import { contentDisposition } from '../common/content-disposition';
+import { AgreementDocumentsService } from './agreement-documents.service';
 import { AgreementsService } from './agreements.service';
 import { DOCX, PDF } from './document-type';
 import {

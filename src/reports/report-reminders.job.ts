@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { LONDON_TODAY } from '../common/sql';
 import { AppConfig } from '../config/configuration';
 import { JobQueue, QUEUES } from '../jobs/job-queue';
 import { MailerService } from '../mail/mailer.service';
@@ -37,7 +38,7 @@ export class ReportRemindersJob {
     const [due] = await this.txHost.tx.query<[{ id: string }[], number]>(
       `UPDATE report_schedules SET reminded_at = now()
         WHERE report_id IS NULL AND reminded_at IS NULL
-          AND due_on <= (now() AT TIME ZONE 'Europe/London')::date + 7 RETURNING id`,
+          AND due_on <= ${LONDON_TODAY} + 7 RETURNING id`,
     );
     const ids = due.map((r) => r.id);
     if (!ids.length) return ids;

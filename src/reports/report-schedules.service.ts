@@ -4,12 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { isUuid } from '../common/ids';
 import { PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
 import { ValidationProblem } from '../common/problem';
+import { LONDON_TODAY } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import { CreateScheduleDto, ScheduleDto, SchedulePageDto } from './dto/report.dto';
 import { actingCouncil } from '../tenancy/acting-council';
 
-const TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
+const TODAY = LONDON_TODAY;
 const COLUMNS = `s.id, s.owner_council_id AS "ownerCouncilId", s.title, s.meeting,
   to_char(s.due_on, 'YYYY-MM-DD') AS "dueOn", s.workstream_id AS "workstreamId",
   s.partnership_id AS "partnershipId", s.agreement_id AS "agreementId", s.report_id AS "reportId",

@@ -25,7 +25,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
 import { ProblemDto, ValidationProblem } from '../common/problem';
-import { contentDisposition } from '../agreements/agreement-documents.service';
+import { contentDisposition } from '../common/content-disposition';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -238,10 +238,7 @@ export class ReportsController {
     const name = `${slug(report.header.reference ?? report.header.title)}${query.edition === 'public' ? '-public' : ''}.${rendered.extension}`;
     void reply.header(
       'Content-Disposition',
-      contentDisposition(name).replace(
-        /^attachment/,
-        format === 'html' || format === 'md' ? 'inline' : 'attachment',
-      ),
+      contentDisposition(name, format === 'html' || format === 'md' ? 'inline' : 'attachment'),
     );
     return new StreamableFile(rendered.body, {
       type: rendered.contentType,

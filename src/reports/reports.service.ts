@@ -10,7 +10,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { isUuid } from '../common/ids';
 import { decodeCursor, pageOf } from '../common/pagination';
 import { StaleVersionProblem, ValidationProblem } from '../common/problem';
-import { assignments, definedOnly, isoTimestamp } from '../common/sql';
+import { assignments, definedOnly, isoDate, isoTimestamp } from '../common/sql';
 import { asSubject } from '../tenancy/ability';
 import { Actor } from '../tenancy/actor';
 import {
@@ -36,7 +36,7 @@ type Row = Omit<ReportDto, 'sections'> & {
   snapshot: ComposedReport | null;
 };
 
-const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
+const date = isoDate;
 const COLUMNS = `r.id, r.owner_council_id AS "ownerCouncilId", c.name AS "councilName",
   r.partnership_id AS "partnershipId", p.name AS "partnershipName", r.title, r.type, r.meeting,
   ${date('r.meeting_date', 'meetingDate')}, r.reference, r.forward_plan_reference AS "forwardPlanReference",
