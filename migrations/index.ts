@@ -23,6 +23,7 @@ import { TrueToTheSeeds1764010000000 } from './1764010000000-true-to-the-seeds';
 import { Agreements1764020000000 } from './1764020000000-agreements';
 import { Reports1764030000000 } from './1764030000000-reports';
 import { RecordsCarryTheirKeys1764040000000 } from './1764040000000-records-carry-their-keys';
+import { WhatEachCouncilSees1764050000000 } from './1764050000000-what-each-council-sees';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   Agreements1764020000000,
   Reports1764030000000,
   RecordsCarryTheirKeys1764040000000,
+  WhatEachCouncilSees1764050000000,
 ];

@@ -18,8 +18,17 @@ const LEEDS = 'E08000035';
 const PARTNERSHIPS = 200;
 const WORKSTREAMS = 100_000;
 
-/** The indexes the workstreams migration made for the list (one per arm of visibility). */
-const LIST_INDEXES = ['workstreams_shared_list', 'workstreams_private_list'];
+/**
+ * The indexes made for the list: a council's rows of what it sees (in the list's order, and by
+ * RAG and service area), and the workstreams' own (one per arm of visibility).
+ */
+const LIST_INDEXES = [
+  'workstream_visibility_list',
+  'workstream_visibility_rag',
+  'workstream_visibility_service_area',
+  'workstreams_shared_list',
+  'workstreams_private_list',
+];
 
 interface Listed {
   id: string;
@@ -423,7 +432,7 @@ describe('GET /workstreams lists', () => {
         role: 'officer',
         partnershipIds: memberOf,
       });
-      const list = workstreamListQuery(ability, { limit: 50, ...query });
+      const list = workstreamListQuery(ability, { limit: 50, ...query }, leeds);
       if (!list) throw new Error('An officer should see workstreams');
       return list;
     };
@@ -436,6 +445,8 @@ describe('GET /workstreams lists', () => {
         {},
         { cursor },
         { rag: 'red', limit: 20 },
+        { serviceArea: 'other' },
+        { partnershipId: memberOf[0] },
         { councilId: leeds },
         { q: 'waste' },
       ];
@@ -450,7 +461,9 @@ describe('GET /workstreams lists', () => {
         const plan = row['QUERY PLAN'][0].Plan;
         const nodes = flatten(plan);
         const seqScans = nodes.filter(
-          (n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'workstreams',
+          (n) =>
+            n['Node Type'] === 'Seq Scan' &&
+            ['workstreams', 'workstream_visibility'].includes(n['Relation Name'] ?? ''),
         );
         const listIndexScans = nodes.filter(
           (n) =>

@@ -18,7 +18,8 @@ import {
   TotalGroup,
 } from './dto/insights.dto';
 import { PHASES } from './phase';
-import { WORKSTREAM_POLICY_COLUMNS, overdueAsOf } from './workstream-list.query';
+import { VISIBILITY_POLICY_COLUMNS, overdueAsOf } from './workstream-list.query';
+import { RAGS } from './dto/workstream.dto';
 
 const GROUP_COLUMNS: Record<TotalGroup, string> = {
   workstream: `s.workstream_id AS "workstreamId"`,
@@ -29,8 +30,70 @@ const SUMS = `coalesce(sum(s.planned_pence), 0)::float8 AS "plannedPence",
   coalesce(sum(s.realised_pence), 0)::float8 AS "realisedPence",
   coalesce(sum(s.planned_pence) FILTER (WHERE s.cashable), 0)::float8 AS "cashablePlannedPence",
   coalesce(sum(s.realised_pence) FILTER (WHERE s.cashable), 0)::float8 AS "cashableRealisedPence"`;
+/** A savings line carries its workstream's keys, so the workstreams' rule applies to it directly. */
+const SAVINGS_POLICY_COLUMNS = {
+  partnershipId: 's.partnership_id',
+  ownerCouncilId: 's.owner_council_id',
+};
 /** A "high" risk on the 5 × 5 matrix: likelihood × impact of 15 or more. */
 export const HIGH_RISK_SCORE = 15;
+
+/**
+ * The dashboard's one statement ($1 the council, $2 the date, $3 the financial year). What the
+ * council leads, and (from its side, by index) what it takes part in, read from its own rows of
+ * workstream_visibility, which carry RAG, phase, leads and what is counted; then one pass over
+ * them, a row per (RAG, phase, part), summed up by the caller. `today`: the date is the
+ * database's today, and the statement says only what that needs (it is planned per request).
+ */
+function dashboardSql(visible: string, savingsVisible: string, today: boolean): string {
+  const asAtToday = (now: string, then: string) =>
+    today ? now : `CASE WHEN $2::date >= current_date THEN ${now} ELSE ${then} END`;
+  // As at today or later the RAG is the workstream's current one, which the status trigger
+  // keeps as the latest update's (none reports on a day after today).
+  const rag = asAtToday(
+    't.current_rag',
+    `(SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
+       ORDER BY s.as_at DESC, s.seq DESC LIMIT 1)`,
+  );
+  // Overdue as at today or later: the open milestones due before the date, counted from each
+  // row's sorted due dates, and those done only after it (a partial index). As at an earlier
+  // date: every overdue one from the milestones themselves.
+  const openOverdue = asAtToday(
+    'coalesce(sum(width_bucket($2::date - 1, open_milestone_dues)), 0)::int',
+    '0',
+  );
+  const otherOverdue = asAtToday(
+    `(SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
+       WHERE m.status = 'done' AND m.completed_on > m.due_on AND m.due_on < $2::date
+         AND m.completed_on > $2::date)`,
+    `(SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
+       WHERE ${overdueAsOf('$2::date')})`,
+  );
+  return `WITH taking_part AS (
+      SELECT v.workstream_id AS id, v.phase, v.rag AS current_rag, 'lead' AS part,
+             v.open_milestone_dues, v.open_high_risks
+        FROM workstream_visibility v
+       WHERE v.council_id = $1 AND v.leads AND ${visible}
+      UNION ALL
+      SELECT v.workstream_id, v.phase, v.rag, p.status, v.open_milestone_dues, v.open_high_risks
+        FROM workstream_participants p
+        JOIN workstream_visibility v ON v.council_id = $1 AND v.workstream_id = p.workstream_id
+       WHERE p.council_id = $1 AND NOT v.leads AND ${visible}),
+    mine AS (
+      SELECT t.id, t.phase, t.part, t.open_milestone_dues, t.open_high_risks, ${rag} AS rag
+        FROM taking_part t),
+    groups AS (
+      SELECT coalesce(rag, 'none') AS rag, phase, part, count(*)::int AS n, ${openOverdue} AS overdue,
+             coalesce(sum(open_high_risks), 0)::int AS high
+        FROM mine GROUP BY 1, 2, 3)
+    SELECT g.rag, g.phase, g.part, g.n, g.overdue, g.high, extra.overdue AS "overdueElse", extra.savings
+      FROM (SELECT ${otherOverdue} AS overdue,
+                   (SELECT json_build_object('plannedPence', coalesce(sum(s.planned_pence), 0)::float8,
+                                             'realisedPence', coalesce(sum(s.realised_pence), 0)::float8)
+                      FROM savings_lines s
+                     WHERE s.council_id = $1 AND s.financial_year = $3 AND ${savingsVisible}) AS savings) extra
+      LEFT JOIN groups g ON true`;
+}
 
 /** Sums and counts over what the caller's council may see, computed in SQL. */
 @Injectable()
@@ -45,7 +108,7 @@ export class InsightsService {
    * a date when `asOf` is given: financial years that had not begun by then are left out.
    */
   async savingsTotals(actor: Actor, query: SavingsTotalsQueryDto): Promise<SavingsTotalsDto> {
-    const visible = accessCondition(actor.ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
+    const visible = accessCondition(actor.ability, 'read', 'Workstream', SAVINGS_POLICY_COLUMNS);
     const empty = {
       plannedPence: 0,
       realisedPence: 0,
@@ -65,7 +128,7 @@ export class InsightsService {
       [query.workstreamId, 's.workstream_id'],
       [query.councilId, 's.council_id'],
       [query.financialYear, 's.financial_year'],
-      [query.partnershipId, 'w.partnership_id'],
+      [query.partnershipId, 's.partnership_id'],
     ];
     for (const [value, column] of filters) {
       if (value === undefined) continue;
@@ -73,7 +136,7 @@ export class InsightsService {
       where.push(`${column} = $${params.length}`);
     }
     const groups = [...new Set(query.groupBy ?? (['workstream', 'council', 'year'] as const))];
-    const from = `savings_lines s JOIN workstreams w ON w.id = s.workstream_id WHERE ${where.join(' AND ')}`;
+    const from = `savings_lines s WHERE ${where.join(' AND ')}`;
     const data = await this.txHost.tx.query<SavingsTotalDto[]>(
       `SELECT ${groups.map((g) => GROUP_COLUMNS[g]).join(', ')}, ${SUMS} FROM ${from}
         GROUP BY ${groups.map((_, i) => i + 1).join(', ')} ORDER BY ${groups.map((_, i) => i + 1).join(', ')}`,
@@ -109,57 +172,45 @@ export class InsightsService {
     const financialYear = query.financialYear ?? financialYearOf(new Date(`${asOf}T12:00:00Z`));
     const eyes =
       actor.role === 'platform_admin' ? await this.councilEyes(councilId) : actor.ability;
-    const visible = accessCondition(eyes, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS, 4);
-    const rows = visible
-      ? await this.txHost.tx.query<DashboardRow[]>(
-          // What the council leads, and (from its side, by index) what it takes part in.
-          `WITH taking_part AS (
-             SELECT w.id, w.phase, w.current_rag, 'lead' AS part FROM workstreams w
-              WHERE ${visible.sql} AND w.lead_council_ids @> ARRAY[$1::uuid]
-             UNION ALL
-             SELECT w.id, w.phase, w.current_rag, p.status
-               FROM workstream_participants p JOIN workstreams w ON w.id = p.workstream_id
-              WHERE p.council_id = $1 AND NOT (w.lead_council_ids @> ARRAY[$1::uuid]) AND ${visible.sql}),
-           -- As at today (or later) the RAG is the workstream's current one, which the status
-           -- trigger keeps as the latest update's (none reports on a day after today).
-           mine AS (
-             SELECT t.id, t.phase, t.part,
-                    CASE WHEN $2::date >= current_date THEN t.current_rag
-                         ELSE (SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
-                                ORDER BY s.as_at DESC, s.seq DESC LIMIT 1) END AS rag
-               FROM taking_part t)
-           SELECT (SELECT count(*)::int FROM mine) AS total,
-                  (SELECT coalesce(json_object_agg(rag, n), '{}') FROM
-                     (SELECT coalesce(rag, 'none') AS rag, count(*)::int AS n FROM mine GROUP BY 1) r) AS "byRag",
-                  (SELECT coalesce(json_object_agg(phase, n), '{}') FROM
-                     (SELECT phase, count(*)::int AS n FROM mine GROUP BY 1) p) AS "byPhase",
-                  (SELECT coalesce(json_object_agg(part, n), '{}') FROM
-                     (SELECT part, count(*)::int AS n FROM mine GROUP BY 1) q) AS "byParticipation",
-                  (SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
-                    WHERE ${overdueAsOf('$2::date')}) AS "overdueMilestones",
-                  (SELECT count(*)::int FROM risks r JOIN mine ON mine.id = r.workstream_id
-                    WHERE r.status = 'open' AND r.score >= ${HIGH_RISK_SCORE}) AS "openHighRisks",
-                  (SELECT json_build_object('plannedPence', coalesce(sum(s.planned_pence), 0)::float8,
-                                            'realisedPence', coalesce(sum(s.realised_pence), 0)::float8)
-                     FROM savings_lines s JOIN workstreams w ON w.id = s.workstream_id
-                    WHERE s.council_id = $1 AND s.financial_year = $3 AND ${visible.sql}) AS savings`,
-          [councilId, asOf, financialYear, ...visible.params],
-        )
-      : [];
-    const row = rows[0];
-    const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
+    const visible = accessCondition(eyes, 'read', 'Workstream', VISIBILITY_POLICY_COLUMNS, 4);
+    const savingsVisible = accessCondition(
+      eyes,
+      'read',
+      'Workstream',
+      SAVINGS_POLICY_COLUMNS,
+      4 + (visible?.params.length ?? 0),
+    );
+    const rows =
+      visible && savingsVisible
+        ? await this.txHost.tx.query<DashboardRow[]>(
+            dashboardSql(visible.sql, savingsVisible.sql, query.asOf === undefined),
+            [councilId, asOf, financialYear, ...visible.params, ...savingsVisible.params],
+          )
+        : [];
+    const zeros = (keys: readonly string[]) =>
+      Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+    const byRag = zeros([...RAGS, 'none']);
+    const byPhase = zeros(PHASES);
+    const byParticipation = zeros(['lead', ...PARTICIPATION_STATUSES]);
+    let total = 0;
+    let overdueMilestones = rows[0]?.overdueElse ?? 0;
+    let openHighRisks = 0;
+    for (const group of rows) {
+      if (group.n === null) continue; // nothing taken part in: the one row has no group
+      total += group.n;
+      byRag[group.rag] += group.n;
+      byPhase[group.phase] += group.n;
+      byParticipation[group.part] += group.n;
+      overdueMilestones += group.overdue;
+      openHighRisks += group.high;
+    }
     return {
       councilId,
       asOf,
-      workstreams: {
-        total: row?.total ?? 0,
-        byRag: { ...zeros(['red', 'amber', 'green', 'none']), ...row?.byRag },
-        byPhase: { ...zeros(PHASES), ...row?.byPhase },
-        byParticipation: { ...zeros(['lead', ...PARTICIPATION_STATUSES]), ...row?.byParticipation },
-      },
-      overdueMilestones: row?.overdueMilestones ?? 0,
-      openHighRisks: row?.openHighRisks ?? 0,
-      savings: { financialYear, ...(row?.savings ?? { plannedPence: 0, realisedPence: 0 }) },
+      workstreams: { total, byRag, byPhase, byParticipation },
+      overdueMilestones,
+      openHighRisks,
+      savings: { financialYear, ...(rows[0]?.savings ?? { plannedPence: 0, realisedPence: 0 }) },
     };
   }
 
@@ -178,12 +229,15 @@ export class InsightsService {
   }
 }
 
+/** One (RAG, phase, part) group of the dashboard, with what is counted once for all. */
 interface DashboardRow {
-  total: number;
-  byRag: Record<string, number>;
-  byPhase: Record<string, number>;
-  byParticipation: Record<string, number>;
-  overdueMilestones: number;
-  openHighRisks: number;
+  rag: string;
+  phase: string;
+  part: string;
+  /** Null on the one row when the council takes part in nothing. */
+  n: number | null;
+  overdue: number;
+  high: number;
+  overdueElse: number;
   savings: { plannedPence: number; realisedPence: number };
 }

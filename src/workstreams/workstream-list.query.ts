@@ -2,12 +2,15 @@
  * The SQL of `GET /workstreams`, built from the caller's ability and the filters (kept apart
  * from the service so a test can EXPLAIN exactly what a request runs).
  *
- * Visibility is sent explicitly, one arm per CASL rule: "owner_council_id = the council", and
- * "partnership_id = each of the council's partnerships", read as one ordered range per
- * partnership of the index on (partnership_id, updated_at, id). Unfiltered, each arm reads at
- * most a page in the list's own order, so a page costs the same however many workstreams the
- * council may see; filtered, the arms are ORed into one scan. Row-level security repeats the
+ * A council's user reads its page from `workstream_visibility` (what each council sees, kept by
+ * triggers): one ordered index range, whatever the number of its partnerships. The caller's
+ * CASL conditions are sent with it on the workstream rows, and row-level security repeats the
  * rule as the safety net.
+ *
+ * A platform admin, or a list within one partnership, is sent one arm per CASL rule
+ * ("owner_council_id = the council", "partnership_id = each of the partnerships"), read as one
+ * ordered range per partnership of the index on (partnership_id, updated_at, id); filtered, the
+ * arms are ORed into one scan.
  */
 import { decodeCursor } from '../common/pagination';
 import { AppAbility } from '../tenancy/ability';
@@ -17,6 +20,12 @@ import { WorkstreamQueryDto } from './dto/workstream.dto';
 export const WORKSTREAM_POLICY_COLUMNS = {
   partnershipId: 'w.partnership_id',
   ownerCouncilId: 'w.owner_council_id',
+};
+
+/** The same keys on a council's rows of `workstream_visibility`. */
+export const VISIBILITY_POLICY_COLUMNS = {
+  partnershipId: 'v.partnership_id',
+  ownerCouncilId: 'v.owner_council_id',
 };
 
 /**
@@ -35,13 +44,46 @@ export interface WorkstreamListQuery {
   params: unknown[];
 }
 
-export function workstreamListQuery(
+/**
+ * The page for a council's user: one ordered range of the council's rows in
+ * `workstream_visibility` (one index, however many partnerships the council is in; RAG and
+ * service area have an index of their own), on which the caller's CASL conditions apply as on
+ * the workstreams; the page is then read from the workstreams, whose row-level security
+ * decides again what is shown.
+ */
+function councilPage(
+  councilId: string,
   ability: AppAbility,
   query: WorkstreamQueryDto,
 ): WorkstreamListQuery | null {
-  const arms = accessArms(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
+  const arms = accessArms(ability, 'read', 'Workstream', VISIBILITY_POLICY_COLUMNS);
   if (!arms) return null;
-  const params: unknown[] = [];
+  const params: unknown[] = [councilId];
+  const where = ['v.council_id = $1'];
+  where.push(`(${arms.map((arm) => arm.sql(params)).join(' OR ')})`);
+  where.push(
+    ...filtersOf(query, params, { rag: 'v.rag', serviceArea: 'v.service_area', phase: 'v.phase' }),
+  );
+  const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
+  if (after) {
+    params.push(after[0], after[1]);
+    where.push(
+      `(v.updated_at, v.workstream_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+    );
+  }
+  params.push(query.limit + 1);
+  const sql = `SELECT v.workstream_id AS id, v.updated_at FROM workstream_visibility v
+    WHERE ${where.join(' AND ')}
+    ORDER BY v.updated_at DESC, v.workstream_id DESC LIMIT $${params.length}`;
+  return { sql, params };
+}
+
+/** The list's filters as conditions on `w` (RAG, service area and phase on the columns given). */
+function filtersOf(
+  query: WorkstreamQueryDto,
+  params: unknown[],
+  columns = { rag: 'w.current_rag', serviceArea: 'w.service_area', phase: 'w.phase' },
+): string[] {
   const where: string[] = [];
   const add = (sql: (n: string) => string, value: unknown) => {
     params.push(value);
@@ -57,10 +99,10 @@ export function workstreamListQuery(
       query.councilId,
     );
   }
-  if (query.phase) add((n) => `w.phase = ${n}`, query.phase);
-  if (query.serviceArea) add((n) => `w.service_area = ${n}`, query.serviceArea);
-  if (query.rag === 'none') where.push('w.current_rag IS NULL');
-  else if (query.rag) add((n) => `w.current_rag = ${n}`, query.rag);
+  if (query.phase) add((n) => `${columns.phase} = ${n}`, query.phase);
+  if (query.serviceArea) add((n) => `${columns.serviceArea} = ${n}`, query.serviceArea);
+  if (query.rag === 'none') where.push(`${columns.rag} IS NULL`);
+  else if (query.rag) add((n) => `${columns.rag} = ${n}`, query.rag);
   if (query.overdue === 'true') {
     let asOf = 'current_date';
     if (query.asOf) {
@@ -74,6 +116,27 @@ export function workstreamListQuery(
   if (query.q) {
     add((n) => `w.title ILIKE ${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   }
+  return where;
+}
+
+/**
+ * `viewer` is the council whose rows of `workstream_visibility` list its workstreams (null for
+ * a platform admin, who reads every workstream by the workstreams' own index), unfiltered or
+ * by RAG, service area or phase (which its rows carry). Within one partnership, that
+ * partnership's own index serves better; a search, a council's part or overdue milestones
+ * are filters on the workstreams and their records, which the workstreams' indexes serve.
+ */
+export function workstreamListQuery(
+  ability: AppAbility,
+  query: WorkstreamQueryDto,
+  viewer: string | null = null,
+): WorkstreamListQuery | null {
+  const byVisibility = !query.partnershipId && !query.councilId && !query.overdue && !query.q;
+  if (viewer && byVisibility) return councilPage(viewer, ability, query);
+  const arms = accessArms(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
+  if (!arms) return null;
+  const params: unknown[] = [];
+  const where = filtersOf(query, params);
   const filtered = where.length > 0;
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) {

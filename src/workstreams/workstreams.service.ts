@@ -26,11 +26,7 @@ const COLUMNS = `w.id, w.title, w.service_area AS "serviceArea", w.description, 
   CASE WHEN w.partnership_id IS NULL THEN 'private' ELSE 'shared' END AS visibility,
   w.partnership_id AS "partnershipId", w.owner_council_id AS "ownerCouncilId",
   w.lead_council_ids AS "leadCouncilIds", w.current_rag AS rag,
-  (SELECT json_build_object('rag', s.rag, 'period', s.period, 'asAt', to_char(s.as_at, 'YYYY-MM-DD'),
-            'reason', s.reason,
-            'createdAt', to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-     FROM status_updates s WHERE s.workstream_id = w.id ORDER BY s.as_at DESC, s.seq DESC LIMIT 1)
-     AS "latestStatus",
+  w.latest_status AS "latestStatus",
   w.version, ${isoTimestamp('w.created_at', 'createdAt')}, ${isoTimestamp('w.updated_at', 'updatedAt')}`;
 
 const FIELDS = {
@@ -72,7 +68,8 @@ export class WorkstreamsService {
         ]);
       }
     }
-    const list = workstreamListQuery(actor.ability, query);
+    const viewer = actor.role === 'platform_admin' ? null : actor.councilId;
+    const list = workstreamListQuery(actor.ability, query, viewer);
     if (!list) return { data: [], nextCursor: null };
     // The page's ids first, so the columns (and the latest status) are computed for its rows only.
     const rows = await this.txHost.tx.query<WorkstreamRow[]>(
