@@ -3,10 +3,8 @@
  * `layout.ts`; each renderer writes and escapes for its own format.
  */
 import { ComposedReport } from '../report-model';
-import { renderDocx } from './docx';
 import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
-import { renderPdf } from './pdf';
 
 export const REPORT_FORMATS = ['md', 'html', 'docx', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -38,11 +36,13 @@ function renderBody(report: ComposedReport, format: ReportFormat): Promise<Buffe
       return Promise.resolve(Buffer.from(renderMarkdown(report), 'utf8'));
     case 'html':
       return Promise.resolve(Buffer.from(renderHtml(report), 'utf8'));
+    // Word and PDF load their libraries (and fonts) on first use: about 35 MB a process that
+    // never renders one does not hold.
     case 'docx':
-      return renderDocx(report);
+      return import('./docx').then((docx) => docx.renderDocx(report));
     case 'pdf':
-      return renderPdf(report);
+      return import('./pdf').then((pdf) => pdf.renderPdf(report));
   }
 }
 
-export { renderDocx, renderHtml, renderMarkdown, renderPdf };
+export { renderHtml, renderMarkdown };

@@ -4,7 +4,9 @@ import mammoth from 'mammoth';
 import { clydeValleyReport, scriptTitleReport } from '../../../test/fixtures/clyde-valley-report';
 import { ComposedReport, editionOf } from '../report-model';
 import { escapeHtml } from './html';
-import { renderDocx, renderHtml, renderMarkdown, renderPdf, renderReport } from './index';
+import { renderDocx } from './docx';
+import { renderHtml, renderMarkdown, renderReport } from './index';
+import { renderPdf } from './pdf';
 
 /** The text of a PDF as poppler's pdftotext reads it, whitespace folded to single spaces. */
 function pdfText(pdf: Buffer): string {
