@@ -24,6 +24,8 @@ import { Agreements1764020000000 } from './1764020000000-agreements';
 import { Reports1764030000000 } from './1764030000000-reports';
 import { RecordsCarryTheirKeys1764040000000 } from './1764040000000-records-carry-their-keys';
 import { WhatEachCouncilSees1764050000000 } from './1764050000000-what-each-council-sees';
+import { ProofCheckedOnce1764060000000 } from './1764060000000-proof-checked-once';
+import { ReadsByIndex1764070000000 } from './1764070000000-reads-by-index';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -48,4 +50,6 @@ export const MIGRATIONS = [
   Reports1764030000000,
   RecordsCarryTheirKeys1764040000000,
   WhatEachCouncilSees1764050000000,
+  ProofCheckedOnce1764060000000,
+  ReadsByIndex1764070000000,
 ];
