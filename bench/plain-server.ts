@@ -75,10 +75,9 @@ async function actorOf(request: IncomingMessage): Promise<Actor & { sid: string 
   return { ...actor, sid: claims.sid };
 }
 
-/** Runs the captured statements in order; the proof is fresh, the officers' ids the page's. */
+/** Runs the captured statements in order, with a fresh proof. */
 async function runList(client: PoolClient, actor: Actor & { sid: string }): Promise<string> {
   let rows: Row[] = [];
-  let officers: Row[] = [];
   for (const statement of appStatements) {
     let values: unknown[] = statement.values;
     if (statement.text.includes("'app.proof'")) {
@@ -89,35 +88,25 @@ async function runList(client: PoolClient, actor: Actor & { sid: string }): Prom
         sessionId: actor.sid,
         requestId: randomUUID(),
       })[1];
-    } else if (statement.text.includes('workstream_lead_officers')) {
-      values = [rows.slice(0, LIMIT).map((row) => row.id)];
     }
     const result: QueryResult<Row> = await client.query<Row>(statement.text, values);
-    if (statement.text.includes('workstream_lead_officers')) officers = result.rows;
-    else if (result.fields.some((f) => f.name === 'latestStatus')) rows = result.rows;
+    if (result.fields.some((f) => f.name === 'latestStatus')) rows = result.rows;
   }
-  return JSON.stringify(page(actor, rows, officers));
+  return JSON.stringify(page(actor, rows));
 }
 
-/** The service's mapping (WorkstreamsService.list and withLeadOfficers, pageOf). */
-function page(
-  actor: Actor,
-  rows: Row[],
-  officers: Row[],
-): { data: Row[]; nextCursor: string | null } {
-  const byWorkstream = new Map(
-    officers.map(({ workstreamId, ...officer }) => {
-      const shown = Object.fromEntries(
-        LEAD_OFFICER_FIELDS.filter(
-          (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.council_id),
-        ).map((f) => [f, officer[f]]),
-      );
-      return [workstreamId, { jobTitle: null, ...shown }];
-    }),
-  );
-  const data: Row[] = rows
-    .slice(0, LIMIT)
-    .map((row) => ({ ...row, leadOfficer: byWorkstream.get(row.id) ?? null }));
+/** The service's mapping (WorkstreamsService.list and shownOfficer, pageOf). */
+function page(actor: Actor, rows: Row[]): { data: Row[]; nextCursor: string | null } {
+  const data: Row[] = rows.slice(0, LIMIT).map(({ sort_at: _sortAt, leadOfficerRow, ...row }) => {
+    const officer = leadOfficerRow as Row | null;
+    if (!officer) return { ...row, leadOfficer: null };
+    const shown = Object.fromEntries(
+      LEAD_OFFICER_FIELDS.filter(
+        (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.council_id),
+      ).map((f) => [f, officer[f]]),
+    );
+    return { ...row, leadOfficer: { jobTitle: null, ...shown } };
+  });
   const last = data[data.length - 1];
   return {
     data,

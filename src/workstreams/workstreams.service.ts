@@ -71,24 +71,25 @@ export class WorkstreamsService {
     const viewer = actor.role === 'platform_admin' ? null : actor.councilId;
     const list = workstreamListQuery(actor.ability, query, viewer);
     if (!list) return { data: [], nextCursor: null };
-    // The page's ids first, so the columns (and the latest status) are computed for its rows only.
-    const rows = await this.txHost.tx.query<WorkstreamRow[]>(
-      `SELECT ${COLUMNS} FROM (${list.sql}) page
-         JOIN workstreams w ON w.id = page.id ORDER BY w.updated_at DESC, w.id DESC`,
+    // The page's ids first, so the columns are computed for its rows only; one statement.
+    const rows = await this.txHost.tx.query<RowWithOfficer[]>(
+      withLeadOfficer(
+        `SELECT ${COLUMNS}, w.updated_at AS sort_at FROM (${list.sql}) p JOIN workstreams w ON w.id = p.id`,
+        'ORDER BY page.sort_at DESC, page.id DESC',
+      ),
       list.params,
     );
     const page = pageOf(rows, query.limit, (row) => [row.updatedAt, row.id]);
-    return { ...page, data: await this.withLeadOfficers(actor, page.data) };
+    return { ...page, data: page.data.map((row) => this.shownOfficer(actor, row)) };
   }
 
   async get(actor: Actor, id: string): Promise<WorkstreamDto> {
     await this.access.visible(actor, id);
-    const rows = await this.txHost.tx.query<WorkstreamRow[]>(
-      `SELECT ${COLUMNS} FROM workstreams w WHERE w.id = $1`,
+    const rows = await this.txHost.tx.query<RowWithOfficer[]>(
+      withLeadOfficer(`SELECT ${COLUMNS} FROM workstreams w WHERE w.id = $1`, ''),
       [id],
     );
-    const [workstream] = await this.withLeadOfficers(actor, rows);
-    return workstream;
+    return this.shownOfficer(actor, rows[0]);
   }
 
   /**
@@ -320,37 +321,39 @@ export class WorkstreamsService {
    * The lead officer, with the fields the caller's ability grants: their own council's and
    * platform admins see the email too, partner councils only the name and job title.
    */
-  private async withLeadOfficers(actor: Actor, rows: WorkstreamRow[]): Promise<WorkstreamDto[]> {
-    if (!rows.length) return [];
-    const officers = await this.txHost.tx.query<
-      (LeadOfficerDto & { workstreamId: string; councilId: string })[]
-    >(
-      `SELECT workstream_id AS "workstreamId", user_id AS id, council_id AS "councilId", name,
-              job_title AS "jobTitle", email
-         FROM workstream_lead_officers($1)`,
-      [rows.map((row) => row.id)],
+  private shownOfficer(actor: Actor, row: RowWithOfficer): WorkstreamDto {
+    const { sort_at: _sortAt, leadOfficerRow: officer, ...workstream } = row;
+    if (!officer) return { ...workstream, leadOfficer: null };
+    const subject = asSubject('User', { ...officer, leadOfficerIn: workstream.partnershipId });
+    const fields = permittedFieldsOf(actor.ability, 'read', subject, {
+      fieldsFrom: (rule) => rule.fields ?? [...LEAD_OFFICER_FIELDS],
+    });
+    const shown = Object.fromEntries(
+      LEAD_OFFICER_FIELDS.filter((f) => fields.includes(f) && officer[f] != null).map((f) => [
+        f,
+        officer[f],
+      ]),
     );
-    const partnership = new Map(rows.map((row) => [row.id, row.partnershipId]));
-    const byWorkstream = new Map(
-      officers.map(({ workstreamId, ...officer }) => {
-        const subject = asSubject('User', {
-          ...officer,
-          leadOfficerIn: partnership.get(workstreamId),
-        });
-        const fields = permittedFieldsOf(actor.ability, 'read', subject, {
-          fieldsFrom: (rule) => rule.fields ?? [...LEAD_OFFICER_FIELDS],
-        });
-        const shown = Object.fromEntries(
-          LEAD_OFFICER_FIELDS.filter((f) => fields.includes(f) && officer[f] != null).map((f) => [
-            f,
-            officer[f],
-          ]),
-        );
-        return [workstreamId, { jobTitle: null, ...shown } as LeadOfficerDto];
-      }),
-    );
-    return rows.map((row) => ({ ...row, leadOfficer: byWorkstream.get(row.id) ?? null }));
+    return { ...workstream, leadOfficer: { jobTitle: null, ...shown } as LeadOfficerDto };
   }
 }
+
+/**
+ * Workstream rows (a statement selecting COLUMNS) with each one's lead officer, as
+ * `workstream_lead_officers` answers for the caller, in one statement.
+ */
+function withLeadOfficer(rows: string, orderBy: string): string {
+  return `WITH page AS (${rows}),
+    officers AS (SELECT * FROM workstream_lead_officers(ARRAY(SELECT id FROM page)))
+    SELECT page.*, CASE WHEN o.user_id IS NOT NULL THEN json_build_object(
+             'id', o.user_id, 'councilId', o.council_id, 'name', o.name, 'jobTitle', o.job_title,
+             'email', o.email) END AS "leadOfficerRow"
+      FROM page LEFT JOIN officers o ON o.workstream_id = page.id ${orderBy}`;
+}
+
+type RowWithOfficer = WorkstreamRow & {
+  sort_at?: Date;
+  leadOfficerRow: (LeadOfficerDto & { councilId: string }) | null;
+};
 
 const LEAD_OFFICER_FIELDS = ['id', 'name', 'jobTitle', 'email'] as const;
