@@ -440,9 +440,12 @@ describe('savings totals', () => {
 
   /** The totals, as at today unless the query says otherwise (the `asOf` answered is checked). */
   const totals = async (who: SignedIn, query = '') => {
-    const { asOf, ...body } = (await call(t, who, 'get', `/savings/totals${query}`, undefined, 200))
-      .body as Record<string, unknown>;
+    const { asOf, nextCursor, ...body } = (
+      await call(t, who, 'get', `/savings/totals${query}`, undefined, 200)
+    ).body as Record<string, unknown>;
     expect(asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    // Every group fits the default page of 200 here; paging is tested on its own.
+    expect(nextCursor).toBeNull();
     return body;
   };
   /** A totals row: its group, then planned, realised, cashable planned, cashable realised (£). */
@@ -491,6 +494,29 @@ describe('savings totals', () => {
     });
     const unknown = await call(t, officerGlasgow, 'get', '/savings/totals?groupBy=region');
     expectProblem(unknown, 400, 'groupBy');
+  });
+
+  it('pages the groups by cursor, in group order, with the total over every group on each page', async () => {
+    const all = (await totals(officerGlasgow)) as { data: unknown[]; total: unknown };
+    const seen: unknown[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = (await call(t, officerGlasgow, 'get', `/savings/totals${query}`, undefined, 200))
+        .body as { data: unknown[]; nextCursor: string | null; total: unknown };
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      expect(page.total).toEqual(all.total);
+      seen.push(...page.data);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(all.data);
+    expect(pages).toBe(Math.ceil(all.data.length / 2));
+    const forged = await call(t, officerGlasgow, 'get', '/savings/totals?cursor=not-a-cursor');
+    expectProblem(forged, 400, 'cursor');
+    const tooMany = await call(t, officerGlasgow, 'get', '/savings/totals?limit=1001');
+    expectProblem(tooMany, 400, 'limit');
   });
 
   it('filters the totals by partnershipId and by financialYear', async () => {

@@ -15,8 +15,10 @@ import {
   SavingsTotalDto,
   SavingsTotalsDto,
   SavingsTotalsQueryDto,
+  TOTAL_GROUPS,
   TotalGroup,
 } from './dto/insights.dto';
+import { decodeCursor, pageOf } from '../common/pagination';
 import { PHASES } from './phase';
 import { VISIBILITY_POLICY_COLUMNS, overdueAsOf } from './workstream-list.query';
 import { RAGS } from './dto/workstream.dto';
@@ -25,6 +27,16 @@ const GROUP_COLUMNS: Record<TotalGroup, string> = {
   workstream: `s.workstream_id AS "workstreamId"`,
   council: `s.council_id AS "councilId"`,
   year: `s.financial_year AS "financialYear"`,
+};
+const GROUP_KEYS: Record<TotalGroup, string> = {
+  workstream: 's.workstream_id',
+  council: 's.council_id',
+  year: 's.financial_year',
+};
+const GROUP_FIELDS: Record<TotalGroup, keyof SavingsTotalDto> = {
+  workstream: 'workstreamId',
+  council: 'councilId',
+  year: 'financialYear',
 };
 const SUMS = `coalesce(sum(s.planned_pence), 0)::float8 AS "plannedPence",
   coalesce(sum(s.realised_pence), 0)::float8 AS "realisedPence",
@@ -116,7 +128,7 @@ export class InsightsService {
       cashableRealisedPence: 0,
     };
     const asOf = query.asOf ?? (await databaseToday(this.txHost.tx));
-    if (!visible) return { asOf, data: [], total: empty };
+    if (!visible) return { asOf, data: [], nextCursor: null, total: empty };
     const params = [...visible.params];
     const where = [visible.sql];
     // As at a past date: no financial year that had not begun by then.
@@ -135,18 +147,38 @@ export class InsightsService {
       params.push(value);
       where.push(`${column} = $${params.length}`);
     }
-    const groups = [...new Set(query.groupBy ?? (['workstream', 'council', 'year'] as const))];
+    const groups = TOTAL_GROUPS.filter((g) => (query.groupBy ?? TOTAL_GROUPS).includes(g));
     const from = `savings_lines s WHERE ${where.join(' AND ')}`;
-    const data = await this.txHost.tx.query<SavingsTotalDto[]>(
-      `SELECT ${groups.map((g) => GROUP_COLUMNS[g]).join(', ')}, ${SUMS} FROM ${from}
-        GROUP BY ${groups.map((_, i) => i + 1).join(', ')} ORDER BY ${groups.map((_, i) => i + 1).join(', ')}`,
-      params,
-    );
     const [total] = await this.txHost.tx.query<SavingsTotalDto[]>(
       `SELECT ${SUMS} FROM ${from}`,
       params,
     );
-    return { asOf, data, total };
+    // A page of groups in the groups' order, by keyset: the lines after the last group shown.
+    const keys = groups.map((g) => GROUP_KEYS[g]);
+    const after = decodeCursor(
+      query.cursor,
+      groups.map((g) => (g === 'year' ? 'text' : 'uuid')),
+    );
+    const pageWhere = [...where];
+    const pageParams = [...params];
+    if (after) {
+      const start = pageParams.length;
+      pageParams.push(...after);
+      pageWhere.push(
+        `(${keys.join(', ')}) > (${keys.map((_, i) => `$${start + i + 1}`).join(', ')})`,
+      );
+    }
+    pageParams.push(query.limit + 1);
+    const rows = await this.txHost.tx.query<SavingsTotalDto[]>(
+      `SELECT ${groups.map((g) => GROUP_COLUMNS[g]).join(', ')}, ${SUMS}
+         FROM savings_lines s WHERE ${pageWhere.join(' AND ')}
+        GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')} LIMIT $${pageParams.length}`,
+      pageParams,
+    );
+    const page = pageOf(rows, query.limit, (row) =>
+      groups.map((g) => row[GROUP_FIELDS[g]] as string),
+    );
+    return { asOf, data: page.data, nextCursor: page.nextCursor, total };
   }
 
   /**

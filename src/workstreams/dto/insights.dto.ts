@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
 import { IsFinancialYear } from '../financial-year';
 
@@ -34,6 +44,20 @@ export class SavingsTotalsQueryDto {
   @ArrayMinSize(1)
   @IsIn(TOTAL_GROUPS, { each: true, message: 'groupBy may list workstream, council and year' })
   groupBy?: TotalGroup[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200, description: 'Groups a page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit: number = 200;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page of groups' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
 }
 
 export class SavingsTotalDto {
@@ -48,7 +72,10 @@ export class SavingsTotalDto {
 
 export class SavingsTotalsDto {
   @ApiProperty({ format: 'date' }) asOf: string;
-  @ApiProperty({ type: [SavingsTotalDto] }) data: SavingsTotalDto[];
+  @ApiProperty({ type: [SavingsTotalDto], description: 'A page of groups, in group order' })
+  data: SavingsTotalDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'The next page of groups, if any' })
+  nextCursor: string | null;
   @ApiProperty({ type: SavingsTotalDto, description: 'Across every group' }) total: SavingsTotalDto;
 }
 
