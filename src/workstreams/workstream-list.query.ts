@@ -38,6 +38,20 @@ export function overdueAsOf(asOf: string, m = 'm'): string {
            OR (${m}.status = 'done' AND ${m}.completed_on > ${asOf})))`;
 }
 
+/**
+ * The workstream (`id`) has a milestone overdue as at the date: `overdueAsOf` in two parts,
+ * each read from a partial index (still open and due before it; done only after it), and
+ * asked row by row (a scalar subquery, never a hash of every overdue milestone), so a list in
+ * index order stops at its page.
+ */
+function overdueExists(asOf: string, id: string): string {
+  return `coalesce((SELECT true FROM milestones m WHERE m.workstream_id = ${id}
+                     AND m.status IN ('planned', 'in_progress') AND m.due_on < ${asOf} LIMIT 1),
+                   (SELECT true FROM milestones m WHERE m.workstream_id = ${id} AND m.status = 'done'
+                     AND m.completed_on > m.due_on AND m.due_on < ${asOf} AND m.completed_on > ${asOf}
+                     LIMIT 1), false)`;
+}
+
 export interface WorkstreamListQuery {
   /** Selects the page's ids (`limit` + 1 of them, to tell whether a next page exists). */
   sql: string;
@@ -62,7 +76,12 @@ function councilPage(
   const where = ['v.council_id = $1'];
   where.push(`(${arms.map((arm) => arm.sql(params)).join(' OR ')})`);
   where.push(
-    ...filtersOf(query, params, { rag: 'v.rag', serviceArea: 'v.service_area', phase: 'v.phase' }),
+    ...filtersOf(query, params, {
+      id: 'v.workstream_id',
+      rag: 'v.rag',
+      serviceArea: 'v.service_area',
+      phase: 'v.phase',
+    }),
   );
   const after = decodeCursor(query.cursor, ['timestamp', 'uuid']);
   if (after) {
@@ -78,11 +97,11 @@ function councilPage(
   return { sql, params };
 }
 
-/** The list's filters as conditions on `w` (RAG, service area and phase on the columns given). */
+/** The list's filters as conditions on `w` (its id, RAG, service area and phase on the columns given). */
 function filtersOf(
   query: WorkstreamQueryDto,
   params: unknown[],
-  columns = { rag: 'w.current_rag', serviceArea: 'w.service_area', phase: 'w.phase' },
+  columns = { id: 'w.id', rag: 'w.current_rag', serviceArea: 'w.service_area', phase: 'w.phase' },
 ): string[] {
   const where: string[] = [];
   const add = (sql: (n: string) => string, value: unknown) => {
@@ -109,9 +128,7 @@ function filtersOf(
       params.push(query.asOf);
       asOf = `$${params.length}::date`;
     }
-    where.push(
-      `EXISTS (SELECT 1 FROM milestones m WHERE m.workstream_id = w.id AND ${overdueAsOf(asOf)})`,
-    );
+    where.push(overdueExists(asOf, columns.id));
   }
   if (query.q) {
     add((n) => `w.title ILIKE ${n}`, `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -122,16 +139,16 @@ function filtersOf(
 /**
  * `viewer` is the council whose rows of `workstream_visibility` list its workstreams (null for
  * a platform admin, who reads every workstream by the workstreams' own index), unfiltered or
- * by RAG, service area or phase (which its rows carry). Within one partnership, that
- * partnership's own index serves better; a search, a council's part or overdue milestones
- * are filters on the workstreams and their records, which the workstreams' indexes serve.
+ * by RAG, service area, phase (which its rows carry) or overdue milestones. Within one
+ * partnership, that partnership's own index serves better; a search or a council's part are
+ * filters on the workstreams, which the workstreams' indexes serve.
  */
 export function workstreamListQuery(
   ability: AppAbility,
   query: WorkstreamQueryDto,
   viewer: string | null = null,
 ): WorkstreamListQuery | null {
-  const byVisibility = !query.partnershipId && !query.councilId && !query.overdue && !query.q;
+  const byVisibility = !query.partnershipId && !query.councilId && !query.q;
   if (viewer && byVisibility) return councilPage(viewer, ability, query);
   const arms = accessArms(ability, 'read', 'Workstream', WORKSTREAM_POLICY_COLUMNS);
   if (!arms) return null;
