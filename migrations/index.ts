@@ -26,6 +26,7 @@ import { RecordsCarryTheirKeys1764040000000 } from './1764040000000-records-carr
 import { WhatEachCouncilSees1764050000000 } from './1764050000000-what-each-council-sees';
 import { ProofCheckedOnce1764060000000 } from './1764060000000-proof-checked-once';
 import { ReadsByIndex1764070000000 } from './1764070000000-reads-by-index';
+import { TakingPartCounted1764080000000 } from './1764080000000-taking-part-counted';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -52,4 +53,5 @@ export const MIGRATIONS = [
   WhatEachCouncilSees1764050000000,
   ProofCheckedOnce1764060000000,
   ReadsByIndex1764070000000,
+  TakingPartCounted1764080000000,
 ];

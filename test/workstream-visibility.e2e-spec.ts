@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { WhatEachCouncilSees1764050000000 } from '../migrations/1764050000000-what-each-council-sees';
+import { TakingPartCounted1764080000000 } from '../migrations/1764080000000-taking-part-counted';
 import { TenantSettings } from '../src/tenancy/request-context';
 import { TestApp } from './support/test-app';
 import { PLATFORM_ADMIN_SETTINGS, beginAs, queryAs } from './support/test-database';
@@ -24,6 +25,17 @@ interface VisibilityRow {
   serviceArea: string;
   phase: string;
   leads: boolean;
+  /** What the dashboard counts, kept on the row: the council's part, open milestones' due dates, open high risks. */
+  part?: string | null;
+  openMilestoneDues?: string[];
+  openHighRisks?: number;
+}
+
+/** The records each row counts: participations by "workstream council", open dues, high risks. */
+interface Counted {
+  parts: Map<string, string>;
+  dues: Map<string, string[]>;
+  risks: Map<string, number>;
 }
 
 interface StoredWorkstream {
@@ -124,6 +136,7 @@ describe('workstream_visibility: what each council sees', () => {
     workstreams: StoredWorkstream[];
     members: { partnershipId: string; councilId: string }[];
     visibility: VisibilityRow[];
+    counted: Counted;
   }> {
     const client = new Client({ connectionString: t.db.appUrl });
     await client.connect();
@@ -143,14 +156,33 @@ describe('workstream_visibility: what each council sees', () => {
       const visibility = await client.query<VisibilityRow>(
         `SELECT council_id AS "councilId", workstream_id AS "workstreamId",
                 partnership_id AS "partnershipId", owner_council_id AS "ownerCouncilId",
-                ${STAMP('updated_at')} AS "updatedAt", rag, service_area AS "serviceArea", phase, leads
+                ${STAMP('updated_at')} AS "updatedAt", rag, service_area AS "serviceArea", phase, leads,
+                part, array_to_json(open_milestone_dues) AS "openMilestoneDues",
+                open_high_risks AS "openHighRisks"
            FROM workstream_visibility`,
+      );
+      // What the rows should count, from the records themselves.
+      const parts = await client.query<{ w: string; c: string; status: string }>(
+        `SELECT workstream_id AS w, council_id AS c, status FROM workstream_participants`,
+      );
+      const dues = await client.query<{ w: string; dues: string[] }>(
+        `SELECT workstream_id AS w, array_to_json(array_agg(due_on::text ORDER BY due_on)) AS dues
+           FROM milestones WHERE status IN ('planned', 'in_progress') GROUP BY 1`,
+      );
+      const risks = await client.query<{ w: string; n: number }>(
+        `SELECT workstream_id AS w, count(*)::int AS n FROM risks
+          WHERE status = 'open' AND likelihood * impact >= 15 GROUP BY 1`,
       );
       await client.query('COMMIT');
       return {
         workstreams: workstreams.rows,
         members: members.rows,
         visibility: visibility.rows,
+        counted: {
+          parts: new Map(parts.rows.map((r) => [`${r.w} ${r.c}`, r.status])),
+          dues: new Map(dues.rows.map((r) => [r.w, r.dues])),
+          risks: new Map(risks.rows.map((r) => [r.w, r.n])),
+        },
       };
     } finally {
       await client.end();
@@ -161,6 +193,7 @@ describe('workstream_visibility: what each council sees', () => {
   function rule(
     workstreams: StoredWorkstream[],
     members: { partnershipId: string; councilId: string }[],
+    counted?: Counted,
   ): VisibilityRow[] {
     const rows: VisibilityRow[] = [];
     for (const w of workstreams) {
@@ -178,6 +211,11 @@ describe('workstream_visibility: what each council sees', () => {
           serviceArea: w.serviceArea,
           phase: w.phase,
           leads: w.leadCouncilIds.includes(councilId),
+          ...(counted && {
+            part: counted.parts.get(`${w.id} ${councilId}`) ?? null,
+            openMilestoneDues: counted.dues.get(w.id) ?? [],
+            openHighRisks: counted.risks.get(w.id) ?? 0,
+          }),
         });
       }
     }
@@ -186,8 +224,8 @@ describe('workstream_visibility: what each council sees', () => {
 
   /** The table holds exactly the rule's rows, with the workstreams' current keys and columns. */
   async function expectVisibilityMatchesRule(): Promise<VisibilityRow[]> {
-    const { workstreams, members, visibility } = await stored();
-    const expected = rule(workstreams, members);
+    const { workstreams, members, visibility, counted } = await stored();
+    const expected = rule(workstreams, members, counted);
     expect(expected.length).toBeGreaterThan(0);
     expect([...visibility].sort(byKey)).toEqual(expected);
     return expected;
@@ -1006,10 +1044,14 @@ describe('workstream_visibility: what each council sees', () => {
       await source.initialize();
       const runner = source.createQueryRunner();
       try {
-        const migration = new WhatEachCouncilSees1764050000000();
+        // The table's migration and the one that adds to it, undone and done again in order.
+        const migrations = [
+          new WhatEachCouncilSees1764050000000(),
+          new TakingPartCounted1764080000000(),
+        ];
         await runner.startTransaction();
-        await migration.down(runner);
-        await migration.up(runner);
+        for (const migration of [...migrations].reverse()) await migration.down(runner);
+        for (const migration of migrations) await migration.up(runner);
         await runner.commitTransaction();
       } finally {
         if (runner.isTransactionActive) await runner.rollbackTransaction();

@@ -52,8 +52,8 @@ export const HIGH_RISK_SCORE = 15;
 
 /**
  * The dashboard's one statement ($1 the council, $2 the date, $3 the financial year). What the
- * council leads, and (from its side, by index) what it takes part in, read from its own rows of
- * workstream_visibility, which carry RAG, phase, leads and what is counted; then one pass over
+ * council leads or takes part in, read from one partial index of its own rows of
+ * workstream_visibility, which carry RAG, phase, leads, its part and what is counted; one pass over
  * them, a row per (RAG, phase, part), summed up by the caller. `today`: the date is the
  * database's today, and the statement says only what that needs (it is planned per request).
  */
@@ -82,15 +82,11 @@ function dashboardSql(visible: string, savingsVisible: string, today: boolean): 
        WHERE ${overdueAsOf('$2::date')})`,
   );
   return `WITH taking_part AS (
-      SELECT v.workstream_id AS id, v.phase, v.rag AS current_rag, 'lead' AS part,
+      SELECT v.workstream_id AS id, v.phase, v.rag AS current_rag,
+             CASE WHEN v.leads THEN 'lead' ELSE v.part END AS part,
              v.open_milestone_dues, v.open_high_risks
         FROM workstream_visibility v
-       WHERE v.council_id = $1 AND v.leads AND ${visible}
-      UNION ALL
-      SELECT v.workstream_id, v.phase, v.rag, p.status, v.open_milestone_dues, v.open_high_risks
-        FROM workstream_participants p
-        JOIN workstream_visibility v ON v.council_id = $1 AND v.workstream_id = p.workstream_id
-       WHERE p.council_id = $1 AND NOT v.leads AND ${visible}),
+       WHERE v.council_id = $1 AND (v.leads OR v.part IS NOT NULL) AND ${visible}),
     mine AS (
       SELECT t.id, t.phase, t.part, t.open_milestone_dues, t.open_high_risks, ${rag} AS rag
         FROM taking_part t),

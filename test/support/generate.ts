@@ -155,6 +155,7 @@ const BULK_TRIGGERS: Record<string, string[]> = {
     'workstream_participants_keys',
     'workstream_participants_on_behalf', // recorded_by_platform_admin keeps its default, false
     'workstream_participants_commitment', // nobody is committed (no approved business cases)
+    'workstream_participants_visibility', // DERIVED below: workstream_visibility's part
   ],
   savings_lines: [
     'savings_lines_updated_at',
@@ -163,6 +164,7 @@ const BULK_TRIGGERS: Record<string, string[]> = {
     'savings_lines_on_behalf',
   ],
   audit_events: ['audit_events_append_only'],
+  workstream_visibility: ['workstream_visibility_part'], // DERIVED below fills part itself
 };
 
 /**
@@ -193,9 +195,10 @@ const DERIVED: { name: string; present: string; fill: string }[] = [
               WHERE w.id IN (SELECT id FROM gen_ws))
            INSERT INTO workstream_visibility (council_id, workstream_id, partnership_id, owner_council_id,
                                               updated_at, rag, service_area, phase, leads,
-                                              open_milestone_dues, open_high_risks)
+                                              open_milestone_dues, open_high_risks, part)
            SELECT r, w.id, w.partnership_id, w.owner_council_id, w.updated_at, w.current_rag, w.service_area,
-                  w.phase, r = ANY (w.lead_council_ids), c.dues, c.high
+                  w.phase, r = ANY (w.lead_council_ids), c.dues, c.high,
+                  (SELECT p.status FROM workstream_participants p WHERE p.workstream_id = w.id AND p.council_id = r)
              FROM counts c JOIN workstreams w ON w.id = c.id CROSS JOIN LATERAL workstream_readers(w) r`,
   },
 ];
