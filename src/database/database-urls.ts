@@ -107,6 +107,8 @@ async function ensureRole(
     await client.query(
       `ALTER ROLE ${name} SET statement_timeout = ${escapeLiteral(`${config.statementTimeoutMs}ms`)}`,
     );
+    // A web service's statements are short: compiling one costs more than it saves.
+    await client.query(`ALTER ROLE ${name} SET jit = off`);
   });
   return explicitUrl ?? withUser(ownerUrl, name, password);
 }

@@ -132,7 +132,8 @@ export class EmbeddedPostgresServer {
       '-l',
       join(clusterDir, 'server.log'),
       '-o',
-      `-p ${port} -c listen_addresses=127.0.0.1`,
+      // A cache big enough for the benchmark's large scale (initdb's default is 128 MB).
+      `-p ${port} -c listen_addresses=127.0.0.1 -c shared_buffers=256MB`,
     ]);
     writeFileSync(join(dataDir, 'postgres.owner'), `${process.pid}\n`);
     log(`Embedded PostgreSQL listening on 127.0.0.1:${port}`);
