@@ -74,8 +74,7 @@ export class WorkstreamsService {
     // The page's ids first, so the columns are computed for its rows only; one statement.
     const rows = await this.txHost.tx.query<RowWithOfficer[]>(
       withLeadOfficer(
-        `SELECT ${COLUMNS}, w.updated_at AS sort_at, w.lead_officer_id IS NOT NULL AS has_officer
-           FROM (${list.sql}) p JOIN workstreams w ON w.id = p.id`,
+        `SELECT ${COLUMNS}, w.updated_at AS sort_at FROM (${list.sql}) p JOIN workstreams w ON w.id = p.id`,
         'ORDER BY page.sort_at DESC, page.id DESC',
       ),
       list.params,
@@ -87,10 +86,7 @@ export class WorkstreamsService {
   async get(actor: Actor, id: string): Promise<WorkstreamDto> {
     await this.access.visible(actor, id);
     const rows = await this.txHost.tx.query<RowWithOfficer[]>(
-      withLeadOfficer(
-        `SELECT ${COLUMNS}, w.lead_officer_id IS NOT NULL AS has_officer FROM workstreams w WHERE w.id = $1`,
-        '',
-      ),
+      withLeadOfficer(`SELECT ${COLUMNS} FROM workstreams w WHERE w.id = $1`, ''),
       [id],
     );
     return this.shownOfficer(actor, rows[0]);
@@ -326,12 +322,7 @@ export class WorkstreamsService {
    * platform admins see the email too, partner councils only the name and job title.
    */
   private shownOfficer(actor: Actor, row: RowWithOfficer): WorkstreamDto {
-    const {
-      sort_at: _sortAt,
-      has_officer: _hasOfficer,
-      leadOfficerRow: officer,
-      ...workstream
-    } = row;
+    const { sort_at: _sortAt, leadOfficerRow: officer, ...workstream } = row;
     if (!officer) return { ...workstream, leadOfficer: null };
     const subject = asSubject('User', { ...officer, leadOfficerIn: workstream.partnershipId });
     const fields = permittedFieldsOf(actor.ability, 'read', subject, {
@@ -348,14 +339,12 @@ export class WorkstreamsService {
 }
 
 /**
- * Workstream rows (a statement selecting COLUMNS and `has_officer`) with each one's lead
- * officer, as `workstream_lead_officers` answers for the caller, in one statement; the
- * function is not called at all when no row names a lead officer.
+ * Workstream rows (a statement selecting COLUMNS) with each one's lead officer, as
+ * `workstream_lead_officers` answers for the caller, in one statement.
  */
 function withLeadOfficer(rows: string, orderBy: string): string {
   return `WITH page AS (${rows}),
-    officers AS (SELECT * FROM workstream_lead_officers(ARRAY(SELECT id FROM page WHERE has_officer))
-                  WHERE (SELECT bool_or(has_officer) FROM page))
+    officers AS (SELECT * FROM workstream_lead_officers(ARRAY(SELECT id FROM page)))
     SELECT page.*, CASE WHEN o.user_id IS NOT NULL THEN json_build_object(
              'id', o.user_id, 'councilId', o.council_id, 'name', o.name, 'jobTitle', o.job_title,
              'email', o.email) END AS "leadOfficerRow"
@@ -364,7 +353,6 @@ function withLeadOfficer(rows: string, orderBy: string): string {
 
 type RowWithOfficer = WorkstreamRow & {
   sort_at?: Date;
-  has_officer: boolean;
   leadOfficerRow: (LeadOfficerDto & { councilId: string }) | null;
 };
 
