@@ -23,20 +23,14 @@ import { PHASES } from './phase';
 import { VISIBILITY_POLICY_COLUMNS, overdueAsOf } from './workstream-list.query';
 import { RAGS } from './dto/workstream.dto';
 
-const GROUP_COLUMNS: Record<TotalGroup, string> = {
-  workstream: `s.workstream_id AS "workstreamId"`,
-  council: `s.council_id AS "councilId"`,
-  year: `s.financial_year AS "financialYear"`,
-};
-const GROUP_KEYS: Record<TotalGroup, string> = {
-  workstream: 's.workstream_id',
-  council: 's.council_id',
-  year: 's.financial_year',
-};
-const GROUP_FIELDS: Record<TotalGroup, keyof SavingsTotalDto> = {
-  workstream: 'workstreamId',
-  council: 'councilId',
-  year: 'financialYear',
+/** Each way of grouping the totals: its column, the field it answers as, its cursor kind. */
+const GROUPS: Record<
+  TotalGroup,
+  { column: string; field: keyof SavingsTotalDto; kind: 'uuid' | 'text' }
+> = {
+  workstream: { column: 's.workstream_id', field: 'workstreamId', kind: 'uuid' },
+  council: { column: 's.council_id', field: 'councilId', kind: 'uuid' },
+  year: { column: 's.financial_year', field: 'financialYear', kind: 'text' },
 };
 const SUMS = `coalesce(sum(s.planned_pence), 0)::float8 AS "plannedPence",
   coalesce(sum(s.realised_pence), 0)::float8 AS "realisedPence",
@@ -150,10 +144,10 @@ export class InsightsService {
       params,
     );
     // A page of groups in the groups' order, by keyset: the lines after the last group shown.
-    const keys = groups.map((g) => GROUP_KEYS[g]);
+    const keys = groups.map((g) => GROUPS[g].column);
     const after = decodeCursor(
       query.cursor,
-      groups.map((g) => (g === 'year' ? 'text' : 'uuid')),
+      groups.map((g) => GROUPS[g].kind),
     );
     const pageWhere = [...where];
     const pageParams = [...params];
@@ -166,13 +160,13 @@ export class InsightsService {
     }
     pageParams.push(query.limit + 1);
     const rows = await this.txHost.tx.query<SavingsTotalDto[]>(
-      `SELECT ${groups.map((g) => GROUP_COLUMNS[g]).join(', ')}, ${SUMS}
+      `SELECT ${groups.map((g) => `${GROUPS[g].column} AS "${GROUPS[g].field}"`).join(', ')}, ${SUMS}
          FROM savings_lines s WHERE ${pageWhere.join(' AND ')}
         GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')} LIMIT $${pageParams.length}`,
       pageParams,
     );
     const page = pageOf(rows, query.limit, (row) =>
-      groups.map((g) => row[GROUP_FIELDS[g]] as string),
+      groups.map((g) => row[GROUPS[g].field] as string),
     );
     return { asOf, data: page.data, nextCursor: page.nextCursor, total };
   }
