@@ -11,7 +11,6 @@ import {
 } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
@@ -27,6 +26,7 @@ import {
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { ValidationProblem, fieldErrors } from './common/problem';
 import { refuseBadInput } from './common/request-input';
+import { setUpOpenApi } from './openapi';
 import { DOCX, MAX_DOCUMENT_BYTES, PDF } from './agreements/document-type';
 
 const AUTH = '/api/v1/auth/';
@@ -139,19 +139,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'],
   });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Joint Working Hub API')
-      .setDescription(
-        'Shared services and joint working between UK councils: partnerships, co-operation ' +
-          'agreements, workstreams and their progress reports. Errors are application/problem+json.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  setUpOpenApi(app);
   return app;
 }
 
