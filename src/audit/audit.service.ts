@@ -5,7 +5,7 @@ import { Page, decodeCursor, pageOf } from '../common/pagination';
 import { isoTimestamp } from '../common/sql';
 import { Actor } from '../tenancy/actor';
 import { accessCondition } from '../tenancy/rules-to-sql';
-import type { AuditEventDto, AuditQueryDto } from './audit.controller';
+import type { AuditEventDto, AuditQueryDto } from './dto/audit.dto';
 
 const FILTERS: [keyof AuditQueryDto, string][] = [
   ['entityType', 'entity_type'],

@@ -1,15 +1,15 @@
 import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiNoContentResponse,
   ApiOkResponse,
-  ApiServiceUnavailableResponse,
+  ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { LoginThrottlerGuard } from './login-throttler.guard';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor, Public, SkipTransaction } from '../tenancy/decorators';
 import { AuthService } from './auth.service';
@@ -29,15 +29,17 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOkResponse({ type: TokensDto })
-  @ApiUnauthorizedResponse({ type: ProblemDto })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description: 'Too many failed attempts; see Retry-After',
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description: 'An access token (a JWT, for `Authorization: Bearer`) and a refresh token.',
+    operationId: 'login',
   })
-  @ApiServiceUnavailableResponse({
-    type: ProblemDto,
-    description: 'Too many passwords being checked at once; see Retry-After',
+  @ApiBodyProblems()
+  @ApiOkResponse({ type: TokensDto })
+  @ApiProblem(401, 'Wrong email or password, or the user is not active')
+  @ApiProblem(429, 'Too many failed attempts; see Retry-After')
+  @ApiProblem(503, 'Too many passwords being checked at once; see Retry-After', {
+    retryAfter: true,
   })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<TokensDto> {
     return this.auth.login(body.email, body.password, address);
@@ -46,8 +48,14 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange a refresh token for new tokens',
+    description: 'The refresh token is used up: keep the new one.',
+    operationId: 'refreshTokens',
+  })
+  @ApiBodyProblems()
   @ApiOkResponse({ type: TokensDto })
-  @ApiUnauthorizedResponse({ type: ProblemDto })
+  @ApiProblem(401, 'Unknown, used, revoked or expired refresh token')
   refresh(@Body() body: RefreshDto): Promise<TokensDto> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -56,6 +64,9 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @CheckPolicies(() => true)
+  @ApiOperation({ summary: 'Sign out: end this session', operationId: 'logout' })
+  @ApiNoContentResponse({ description: 'The session and its refresh token are revoked' })
+  @ApiProblem(401)
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor.sessionId);
   }
@@ -66,8 +77,14 @@ export class AuthController {
   @HttpCode(204)
   @UseGuards(LoginThrottlerGuard)
   @SkipThrottle({ account: true })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
-  @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Unknown, used or expired code' })
+  @ApiOperation({
+    summary: "Accept an invitation: set the invited user's password",
+    operationId: 'acceptInvitation',
+  })
+  @ApiBodyProblems()
+  @ApiNoContentResponse({ description: 'The user is active and may sign in' })
+  @ApiProblem(401, 'Unknown, used or expired code')
+  @ApiProblem(429)
   acceptInvitation(@Body() body: SetPasswordDto): Promise<void> {
     return this.invitations.setPassword('invitation', body.token, body.password);
   }
@@ -80,7 +97,13 @@ export class AuthController {
   @Public()
   @HttpCode(202)
   @UseGuards(LoginThrottlerGuard)
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
+  @ApiOperation({
+    summary: 'Ask for a password reset code by mail',
+    operationId: 'requestPasswordReset',
+  })
+  @ApiBodyProblems()
+  @ApiAcceptedResponse({ description: 'Answered whether or not the email belongs to a user' })
+  @ApiProblem(429)
   requestReset(@Body() body: ResetRequestDto): void {
     this.invitations.requestReset(body.email);
   }
@@ -91,8 +114,14 @@ export class AuthController {
   @HttpCode(204)
   @UseGuards(LoginThrottlerGuard)
   @SkipThrottle({ account: true })
-  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'See Retry-After' })
-  @ApiUnauthorizedResponse({ type: ProblemDto, description: 'Unknown, used or expired code' })
+  @ApiOperation({
+    summary: 'Set a new password with a reset code',
+    operationId: 'confirmPasswordReset',
+  })
+  @ApiBodyProblems()
+  @ApiNoContentResponse({ description: 'The password is set; every session of the user ended' })
+  @ApiProblem(401, 'Unknown, used or expired code')
+  @ApiProblem(429)
   confirmReset(@Body() body: SetPasswordDto): Promise<void> {
     return this.invitations.setPassword('password_reset', body.token, body.password);
   }

@@ -1,26 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '../common/problem-responses';
 import { PackRule, packRules } from '@casl/ability/extra';
 import { CouncilsService } from '../councils/councils.service';
-import { CouncilDto } from '../councils/dto/council.dto';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
-import { UserDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
-
-class MeDto {
-  @ApiProperty({ type: UserDto }) user: UserDto;
-  @ApiProperty({ type: CouncilDto, nullable: true, description: 'null for a platform admin' })
-  council: CouncilDto | null;
-  @ApiProperty({ format: 'uuid', nullable: true }) councilId: string | null;
-  @ApiProperty({
-    description:
-      'Your abilities as CASL rules in packed form (`unpackRules` from `@casl/ability/extra`)',
-    type: 'array',
-    items: { type: 'array', items: {} },
-  })
-  rules: PackRule<never>[];
-}
+import { MeDto } from './dto/me.dto';
 
 @ApiTags('me')
 @ApiBearerAuth()
@@ -34,7 +20,9 @@ export class MeController {
   /** The caller, their council (with its profile) and their abilities, for a client UI. */
   @Get()
   @CheckPolicies(() => true)
+  @ApiOperation({ summary: 'You: your user, council and abilities', operationId: 'getMe' })
   @ApiOkResponse({ type: MeDto })
+  @ApiProblem(401)
   async me(@CurrentActor() actor: Actor): Promise<MeDto> {
     return {
       user: await this.users.get(actor, actor.userId),

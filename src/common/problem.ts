@@ -11,18 +11,45 @@ export interface FieldError {
 }
 
 export class FieldErrorDto implements FieldError {
-  @ApiProperty({ example: 'email' }) field: string;
+  @ApiProperty({
+    example: 'email',
+    description: 'The field at fault, as a path (`parties[0].councilId`)',
+  })
+  field: string;
   @ApiProperty({ example: 'email must be an email' }) message: string;
 }
 
+/** What every error answer carries (`ProblemDetailsFilter`), as `application/problem+json`. */
 export class ProblemDto {
   @ApiProperty({ example: 'about:blank' }) type: string;
-  @ApiProperty({ example: 'Not Found' }) title: string;
-  @ApiProperty({ example: 404 }) status: number;
+  @ApiProperty({ example: 'Not Found', description: 'The HTTP status in words' }) title: string;
+  @ApiProperty({ type: 'integer', example: 404 }) status: number;
   @ApiProperty({ example: 'No workstream with that id' }) detail: string;
-  @ApiProperty({ example: '/api/v1/workstreams/0f9…' }) instance: string;
+  @ApiProperty({
+    example: '/api/v1/workstreams/3f0c9a4e-2b8d-4c1e-9a57-6d2f1b0e8c44',
+    description: 'The path (and query) of the request',
+  })
+  instance: string;
   @ApiPropertyOptional({ type: [FieldErrorDto], description: 'On 400: the fields at fault' })
   errors?: FieldErrorDto[];
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 40,
+    description: 'On 429 and 503: seconds to wait, as in the Retry-After header',
+  })
+  retryAfter?: number;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'On 409 when a decision still backs a commitment: that participation',
+  })
+  participationId?: string;
+  @ApiPropertyOptional({
+    type: 'string',
+    format: 'uuid',
+    isArray: true,
+    description: 'On 409 when a leaving council still leads workstreams: those workstreams',
+  })
+  workstreamIds?: string[];
 }
 
 export class ValidationProblem extends BadRequestException {

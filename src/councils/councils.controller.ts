@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CouncilsService } from './councils.service';
@@ -18,33 +16,49 @@ import { CouncilDto, CouncilPageDto, OnboardCouncilDto, UpdateCouncilDto } from 
 
 @ApiTags('councils')
 @ApiBearerAuth()
+@ApiProblems(401)
 @Controller('councils')
 export class CouncilsController {
   constructor(private readonly councils: CouncilsService) {}
 
   @Get()
   @CheckPolicies((ability) => ability.can('read', 'Council'))
-  @ApiOkResponse({ type: CouncilPageDto })
+  @ApiOperation({ summary: 'The directory of onboarded councils', operationId: 'listCouncils' })
+  @ApiOkResponse({ type: CouncilPageDto, description: 'By name, ties by id' })
+  @ApiProblem(400)
   list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto) {
     return this.councils.directory(actor, query);
   }
 
   @Get(':id')
   @CheckPolicies((ability) => ability.can('read', 'Council'))
+  @ApiOperation({
+    summary: 'A council',
+    description:
+      'Other councils see the directory entry; the council itself and platform admins also see its profile.',
+    operationId: 'getCouncil',
+  })
   @ApiOkResponse({ type: CouncilDto })
-  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiProblem(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.councils.get(actor, id);
   }
 
   @Post()
   @CheckPolicies((ability) => ability.can('create', 'Council'))
-  @ApiCreatedResponse({ type: CouncilDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description: 'Already onboarded, or a former authority',
+  @ApiOperation({
+    summary: 'Onboard a council from the register of UK local authorities',
+    description: 'Platform admins, by GSS code or register code.',
+    operationId: 'onboardCouncil',
   })
+  @ApiCreatedResponse({
+    type: CouncilDto,
+    headers: { Location: { description: 'The new council', schema: { type: 'string' } } },
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403)
+  @ApiProblem(404, 'No authority in the register with that code')
+  @ApiProblem(409, 'Already onboarded, or a former authority')
   async onboard(
     @CurrentActor() actor: Actor,
     @Body() body: OnboardCouncilDto,
@@ -57,9 +71,12 @@ export class CouncilsController {
 
   @Patch(':id')
   @CheckPolicies((ability) => ability.can('read', 'Council'))
+  @ApiOperation({ summary: "Edit a council's profile", operationId: 'updateCouncil' })
   @ApiOkResponse({ type: CouncilDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiBodyProblems()
+  @ApiProblem(403)
+  @ApiProblem(404)
+  @ApiProblem(409, 'Stale version')
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateCouncilDto) {
     return this.councils.update(actor, id, body);
   }

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ProblemDto } from '../common/problem';
+import { ApiProblem } from '../common/problem-responses';
+import { HealthDto } from './dto/health.dto';
 import { Public, SkipTransaction } from '../tenancy/decorators';
 
 @ApiTags('health')
@@ -16,8 +17,12 @@ export class HealthController {
   @Public()
   @SkipTransaction()
   @HealthCheck()
-  @ApiOkResponse({ description: 'The service and its database are up' })
-  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'The database does not answer' })
+  @ApiOperation({ summary: 'Whether the service and its database are up', operationId: 'health' })
+  @ApiOkResponse({ type: HealthDto, description: 'The service and its database are up' })
+  @ApiProblem(
+    503,
+    'The database does not answer (within about 2 s); the problem also carries `info`, `error` and `details` as above',
+  )
   check() {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1500 })]);
   }

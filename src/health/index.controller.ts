@@ -1,19 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, SkipTransaction } from '../tenancy/decorators';
-
-class LinksDto {
-  @ApiProperty({ example: '/docs' }) docs: string;
-  @ApiProperty({ example: '/docs-json' }) openapi: string;
-  @ApiProperty({ example: '/health' }) health: string;
-  @ApiProperty({ example: '/api/v1' }) api: string;
-  @ApiProperty({ example: '/api/v1/auth/login' }) signIn: string;
-}
-
-class IndexDto {
-  @ApiProperty({ example: 'Joint Working Hub API' }) name: string;
-  @ApiProperty({ type: LinksDto }) links: LinksDto;
-}
+import { IndexDto } from './dto/health.dto';
 
 const INDEX: IndexDto = {
   name: 'Joint Working Hub API',

@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
@@ -18,29 +16,47 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ApiProblems(401)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
   @CheckPolicies((ability) => ability.can('read', 'User'))
-  @ApiOkResponse({ type: UserPageDto })
+  @ApiOperation({
+    summary: 'Users you may see',
+    description: "A council admin sees their council's users; platform admins see every user.",
+    operationId: 'listUsers',
+  })
+  @ApiOkResponse({ type: UserPageDto, description: 'Oldest first, ties by id' })
+  @ApiProblem(400)
   list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto) {
     return this.users.list(actor, query);
   }
 
   @Get(':id')
   @CheckPolicies((ability) => ability.can('read', 'User'))
+  @ApiOperation({ summary: 'A user', operationId: 'getUser' })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiProblem(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.users.get(actor, id);
   }
 
   @Post()
   @CheckPolicies((ability) => ability.can('create', 'User'))
-  @ApiCreatedResponse({ type: UserDto, headers: { Location: { description: 'The new user' } } })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiOperation({
+    summary: 'Invite a user',
+    description: 'The user is `invited`: a one-time code to set their password is mailed.',
+    operationId: 'createUser',
+  })
+  @ApiCreatedResponse({
+    type: UserDto,
+    headers: { Location: { description: 'The new user', schema: { type: 'string' } } },
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403)
+  @ApiProblem(409, 'A user with that email exists')
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateUserDto,
@@ -53,10 +69,15 @@ export class UsersController {
 
   @Patch(':id')
   @CheckPolicies((ability) => ability.can('read', 'User'))
+  @ApiOperation({
+    summary: "Change a user's name, job title, role or status",
+    operationId: 'updateUser',
+  })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version, or the last active admin' })
+  @ApiBodyProblems()
+  @ApiProblem(403)
+  @ApiProblem(404)
+  @ApiProblem(409, 'Stale version, or the last active admin')
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateUserDto) {
     return this.users.update(actor, id, body);
   }

@@ -35,17 +35,19 @@ export class CouncilDirectoryEntryDto {
 export class CouncilDto extends CouncilDirectoryEntryDto {
   @ApiPropertyOptional({ example: 'IVC', description: 'Own council and platform admins only' })
   registerCode?: string;
-  @ApiPropertyOptional() region?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'West' }) region?: string | null;
   @ApiPropertyOptional({ enum: ['active', 'suspended'] }) status?: string;
-  @ApiPropertyOptional() website?: string | null;
-  @ApiPropertyOptional() contactEmail?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://www.inverclyde.gov.uk' })
+  website?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) contactEmail?: string | null;
   @ApiPropertyOptional({
     description:
       "Inverclyde's rule: the council commits to a workstream only after approving a business case for it (on by default)",
   })
   commitRequiresApprovedBusinessCase?: boolean;
-  @ApiPropertyOptional() address?: string | null;
-  @ApiPropertyOptional({ description: 'Profile version, for PATCH' }) version?: number;
+  @ApiPropertyOptional({ type: String, nullable: true }) address?: string | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'Profile version, for PATCH' })
+  version?: number;
 }
 
 export class CouncilPageDto {
@@ -105,7 +107,10 @@ export class UpdateCouncilDto {
   @IsIn(['active', 'suspended'])
   status?: 'active' | 'suspended';
 
-  @ApiProperty({ description: 'The profile version you read; a stale one answers 409' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The profile version you read; a stale one answers 409',
+  })
   @IsInt()
   @Min(1)
   version: number;

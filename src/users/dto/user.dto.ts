@@ -10,15 +10,22 @@ export const SETTABLE_STATUSES = ['active', 'disabled'] as const;
 
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid', nullable: true }) councilId: string | null;
-  @ApiProperty() email: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ nullable: true }) jobTitle: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'null for a platform admin',
+  })
+  councilId: string | null;
+  @ApiProperty({ example: 'j.smith@inverclyde.gov.uk' }) email: string;
+  @ApiProperty({ example: 'Jo Smith' }) name: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Shared Services Manager' })
+  jobTitle: string | null;
   @ApiProperty({ enum: ROLES }) role: Role;
   @ApiProperty({ enum: USER_STATUSES }) status: UserStatus;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: 'integer', example: 1 }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class UserPageDto {
@@ -68,7 +75,7 @@ export class UpdateUserDto {
   @IsIn(SETTABLE_STATUSES)
   status?: (typeof SETTABLE_STATUSES)[number];
 
-  @ApiProperty({ description: 'The version you read; a stale one answers 409' })
+  @ApiProperty({ type: 'integer', description: 'The version you read; a stale one answers 409' })
   @IsInt()
   @Min(1)
   version: number;
