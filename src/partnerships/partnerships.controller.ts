@@ -12,17 +12,15 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -44,10 +42,12 @@ import { MembersService } from './members.service';
 import { PartnershipsService } from './partnerships.service';
 
 const readable = CheckPolicies((ability) => ability.can('read', 'Partnership'));
+const NOT_OURS = 'Not a partnership of your council';
+const ADMINS_ONLY = "Only the administering council's admins manage it";
 
 @ApiTags('partnerships')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not a partnership of your council' })
+@ApiProblems(401)
 @Controller('partnerships')
 export class PartnershipsController {
   constructor(
@@ -57,15 +57,26 @@ export class PartnershipsController {
 
   @Get()
   @readable
+  @ApiOperation({ summary: 'Partnerships of your council', operationId: 'listPartnerships' })
   @ApiOkResponse({ type: PartnershipPageDto, description: 'By name, ties by id' })
+  @ApiProblem(400)
   list(@CurrentActor() actor: Actor, @Query() query: PageQueryDto) {
     return this.partnerships.list(actor, query);
   }
 
   @Post()
   @CheckPolicies((ability) => ability.can('create', 'Partnership'))
-  @ApiCreatedResponse({ type: PartnershipDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiOperation({
+    summary: 'Start a partnership',
+    description: 'A council admin starts it with their council as its administering council.',
+    operationId: 'createPartnership',
+  })
+  @ApiCreatedResponse({
+    type: PartnershipDto,
+    headers: { Location: { description: 'The new partnership', schema: { type: 'string' } } },
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, 'Council admins start partnerships for their own council')
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreatePartnershipDto,
@@ -78,16 +89,24 @@ export class PartnershipsController {
 
   @Get(':id')
   @readable
+  @ApiOperation({ summary: 'A partnership', operationId: 'getPartnership' })
   @ApiOkResponse({ type: PartnershipDto })
+  @ApiProblem(404, NOT_OURS)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.partnerships.get(actor, id);
   }
 
   @Patch(':id')
   @readable
+  @ApiOperation({
+    summary: "Edit a partnership's name, description, kind or status",
+    operationId: 'updatePartnership',
+  })
   @ApiOkResponse({ type: PartnershipDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiBodyProblems()
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, NOT_OURS)
+  @ApiProblem(409, 'Stale version')
   update(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -98,7 +117,13 @@ export class PartnershipsController {
 
   @Get(':id/alignment')
   @readable
+  @ApiOperation({
+    summary: "How each member's top priorities align with the partnership's",
+    operationId: 'getPartnershipAlignment',
+  })
   @ApiOkResponse({ type: AlignmentDto })
+  @ApiProblems(400)
+  @ApiProblem(404, NOT_OURS)
   alignment(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -109,7 +134,13 @@ export class PartnershipsController {
 
   @Get(':id/members')
   @readable
+  @ApiOperation({
+    summary: 'Member councils, current or all',
+    operationId: 'listPartnershipMembers',
+  })
   @ApiOkResponse({ type: MemberPageDto, description: 'By joining date, ties by id' })
+  @ApiProblems(400)
+  @ApiProblem(404, NOT_OURS)
   listMembers(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -120,9 +151,15 @@ export class PartnershipsController {
 
   @Post(':id/members')
   @readable
-  @ApiCreatedResponse({ type: MemberDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Already a member' })
+  @ApiOperation({ summary: 'Add a member council', operationId: 'addPartnershipMember' })
+  @ApiCreatedResponse({
+    type: MemberDto,
+    headers: { Location: { description: 'The new membership', schema: { type: 'string' } } },
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, NOT_OURS)
+  @ApiProblem(409, 'Already a member')
   async addMember(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -136,9 +173,15 @@ export class PartnershipsController {
 
   @Patch(':id/members/:memberId')
   @readable
+  @ApiOperation({
+    summary: "Change a member's role or chair, or end its membership on a date",
+    operationId: 'updatePartnershipMember',
+  })
   @ApiOkResponse({ type: MemberDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiBodyProblems()
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, 'Not a partnership of your council, or not one of its members')
+  @ApiProblem(409, 'Stale version, or the council still leads workstreams of the partnership')
   updateMember(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -151,8 +194,11 @@ export class PartnershipsController {
   @Delete(':id/members/:memberId')
   @readable
   @HttpCode(204)
+  @ApiOperation({ summary: 'End a membership today', operationId: 'removePartnershipMember' })
   @ApiNoContentResponse({ description: 'The membership ends today; its history is kept' })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, 'Not a partnership of your council, or not one of its members')
+  @ApiProblem(409, 'The council still leads workstreams of the partnership')
   async removeMember(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -164,8 +210,15 @@ export class PartnershipsController {
   @Post(':id/administering')
   @readable
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Pass the administration to another member council',
+    operationId: 'passPartnershipAdministration',
+  })
   @ApiOkResponse({ type: MemberDto, description: "The new administering council's membership" })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiBodyProblems()
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, NOT_OURS)
+  @ApiProblem(409)
   passAdministration(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -177,12 +230,18 @@ export class PartnershipsController {
   @Post(':id/administering/end')
   @readable
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'End the administration without a successor',
+    operationId: 'endPartnershipAdministration',
+  })
   @ApiOkResponse({
     type: MemberDto,
     description: 'The former administering council, now a member; no successor named yet',
   })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'No council administers it now' })
+  @ApiBodyProblems()
+  @ApiProblem(403, ADMINS_ONLY)
+  @ApiProblem(404, NOT_OURS)
+  @ApiProblem(409, 'No council administers it now')
   endAdministration(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

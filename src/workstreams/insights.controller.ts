@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -14,6 +21,7 @@ import { ServiceAreasService } from './service-areas.service';
 
 @ApiTags('workstreams')
 @ApiBearerAuth()
+@ApiProblems(401)
 @Controller()
 export class InsightsController {
   constructor(
@@ -23,13 +31,25 @@ export class InsightsController {
 
   @Get('dashboard')
   @CheckPolicies((ability) => ability.can('read', 'Workstream'))
+  @ApiOperation({
+    summary: "Your council's dashboard, now or as at a date",
+    description:
+      'Workstreams it leads or takes part in by RAG, phase and part, overdue milestones, open high risks and its savings for a financial year.',
+    operationId: 'getDashboard',
+  })
   @ApiOkResponse({ type: DashboardDto, description: "Your council's dashboard" })
+  @ApiProblems(400, 403)
   dashboard(@CurrentActor() actor: Actor, @Query() query: DashboardQueryDto) {
     return this.insights.dashboard(actor, query);
   }
 
   @Get('savings/totals')
   @CheckPolicies((ability) => ability.can('read', 'Workstream'))
+  @ApiOperation({
+    summary: 'Planned and realised savings, grouped by workstream, council and year',
+    operationId: 'getSavingsTotals',
+  })
+  @ApiProblem(400)
   @ApiOkResponse({
     type: SavingsTotalsDto,
     description:
@@ -41,14 +61,22 @@ export class InsightsController {
 
   @Get('service-areas')
   @CheckPolicies((ability) => ability.can('read', 'ServiceArea'))
-  @ApiOkResponse({ type: [ServiceAreaDto] })
+  @ApiOperation({
+    summary: 'The service areas a workstream can be in',
+    operationId: 'listServiceAreas',
+  })
+  @ApiOkResponse({ type: [ServiceAreaDto], description: 'Every service area (not paginated)' })
   listServiceAreas() {
     return this.serviceAreas.list();
   }
 
   @Post('service-areas')
   @CheckPolicies((ability) => ability.can('create', 'ServiceArea'))
+  @ApiOperation({ summary: 'Add a service area', operationId: 'createServiceArea' })
   @ApiCreatedResponse({ type: ServiceAreaDto, description: 'Platform admins extend the list' })
+  @ApiBodyProblems()
+  @ApiProblem(403)
+  @ApiProblem(409, 'A service area with that code exists')
   addServiceArea(@Body() body: CreateServiceAreaDto) {
     return this.serviceAreas.add(body);
   }

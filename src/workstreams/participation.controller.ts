@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -32,6 +30,9 @@ import { located } from './workstream-records.controller';
 import { WorkstreamRecordsService } from './workstream-records.service';
 
 const readable = CheckPolicies((ability) => ability.can('read', 'Workstream'));
+const NOT_VISIBLE = 'Not a workstream your council may see';
+const NOT_FOUND = 'Not a workstream your council may see, or no such record in it';
+const NOT_OWN = "Another council's record, or only the lead authorities may";
 const caseScope = (caseId: string) => ({ business_case_id: caseId });
 
 /**
@@ -41,8 +42,7 @@ const caseScope = (caseId: string) => ({ business_case_id: caseId });
  */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not a workstream your council may see' })
-@ApiForbiddenResponse({ type: ProblemDto, description: "Another council's record" })
+@ApiProblems(401)
 @Controller('workstreams/:id')
 export class ParticipationController {
   constructor(private readonly records: WorkstreamRecordsService) {}
@@ -50,6 +50,12 @@ export class ParticipationController {
   @Get('participants')
   @readable
   @ApiOkResponse({ type: PageOf(ParticipantDto) })
+  @ApiOperation({
+    summary: 'The councils taking part in a workstream, and how',
+    operationId: 'listParticipants',
+  })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listParticipants(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -61,10 +67,14 @@ export class ParticipationController {
   @Post('participants')
   @readable
   @ApiCreatedResponse({ type: ParticipantDto, description: "Your council's participation" })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description: 'Committed without an approved business case, or already taking part',
+  @ApiProblem(409, 'Committed without an approved business case, or already taking part')
+  @ApiOperation({
+    summary: "Record your council's participation and own priority rank",
+    operationId: 'createParticipant',
   })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_VISIBLE)
   async addParticipant(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -81,10 +91,14 @@ export class ParticipationController {
   @Patch('participants/:recordId')
   @readable
   @ApiOkResponse({ type: ParticipantDto })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description: 'Stale version, or committed without an approved business case',
+  @ApiProblem(409, 'Stale version, or committed without an approved business case')
+  @ApiOperation({
+    summary: "Change your council's participation or priority rank",
+    operationId: 'updateParticipant',
   })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_FOUND)
   updateParticipant(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -97,6 +111,9 @@ export class ParticipationController {
   @Get('business-cases')
   @readable
   @ApiOkResponse({ type: PageOf(BusinessCaseDto), description: 'By version number' })
+  @ApiOperation({ summary: "A workstream's business cases", operationId: 'listBusinessCases' })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listBusinessCases(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -108,6 +125,13 @@ export class ParticipationController {
   @Post('business-cases')
   @readable
   @ApiCreatedResponse({ type: BusinessCaseDto, description: 'The next version' })
+  @ApiOperation({
+    summary: 'Draft the next business case (lead authorities)',
+    operationId: 'createBusinessCase',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_VISIBLE)
   async addBusinessCase(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -124,7 +148,14 @@ export class ParticipationController {
   @Patch('business-cases/:caseId')
   @readable
   @ApiOkResponse({ type: BusinessCaseDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({
+    summary: 'Edit, submit, approve or reject a business case',
+    operationId: 'updateBusinessCase',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_FOUND)
   updateBusinessCase(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -137,6 +168,12 @@ export class ParticipationController {
   @Get('business-cases/:caseId/decisions')
   @readable
   @ApiOkResponse({ type: PageOf(DecisionDto) })
+  @ApiOperation({
+    summary: "The councils' decisions on a business case",
+    operationId: 'listBusinessCaseDecisions',
+  })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   async listDecisions(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -150,10 +187,14 @@ export class ParticipationController {
   @Post('business-cases/:caseId/decisions')
   @readable
   @ApiCreatedResponse({ type: DecisionDto, description: "Your council's decision on this version" })
-  @ApiConflictResponse({
-    type: ProblemDto,
-    description: 'A draft business case, or already decided',
+  @ApiProblem(409, 'A draft business case, or already decided')
+  @ApiOperation({
+    summary: "Record your council's decision on a business case",
+    operationId: 'createBusinessCaseDecision',
   })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_VISIBLE)
   async addDecision(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -175,7 +216,14 @@ export class ParticipationController {
   @Patch('business-cases/:caseId/decisions/:recordId')
   @readable
   @ApiOkResponse({ type: DecisionDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({
+    summary: "Edit your council's decision on a business case",
+    operationId: 'updateBusinessCaseDecision',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_FOUND)
   updateDecision(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -189,6 +237,12 @@ export class ParticipationController {
   @Get('savings')
   @readable
   @ApiOkResponse({ type: PageOf(SavingsLineDto), description: 'By financial year, ties by id' })
+  @ApiOperation({
+    summary: "A workstream's savings lines, each council's by financial year",
+    operationId: 'listSavingsLines',
+  })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listSavings(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: PageQueryDto) {
     return this.records.list(actor, SAVINGS_LINES, id, query);
   }
@@ -196,7 +250,14 @@ export class ParticipationController {
   @Post('savings')
   @readable
   @ApiCreatedResponse({ type: SavingsLineDto, description: "A line of your council's savings" })
-  @ApiConflictResponse({ type: ProblemDto, description: 'A line for that year and kind exists' })
+  @ApiProblem(409, 'A line for that year and kind exists')
+  @ApiOperation({
+    summary: "Add a line of your council's planned and realised savings",
+    operationId: 'createSavingsLine',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_VISIBLE)
   async addSavings(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -213,7 +274,14 @@ export class ParticipationController {
   @Patch('savings/:recordId')
   @readable
   @ApiOkResponse({ type: SavingsLineDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({
+    summary: "Edit a line of your council's savings",
+    operationId: 'updateSavingsLine',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, NOT_OWN)
+  @ApiProblem(404, NOT_FOUND)
   updateSavings(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

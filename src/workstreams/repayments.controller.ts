@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CreateRepaymentDto, RepaymentDto, UpdateRepaymentDto } from './dto/repayment.dto';
@@ -19,6 +17,9 @@ import { located } from './workstream-records.controller';
 import { WorkstreamRecordsService } from './workstream-records.service';
 
 const readable = CheckPolicies((ability) => ability.can('read', 'Workstream'));
+const NOT_VISIBLE = 'Not a funding line your council may see';
+const NOT_FOUND = 'Not a funding line your council may see, or no such repayment';
+const LEAD_ONLY = 'Your council does not lead this workstream';
 const lineScope = (fundingId: string) => ({ funding_line_id: fundingId });
 
 /**
@@ -28,11 +29,7 @@ const lineScope = (fundingId: string) => ({ funding_line_id: fundingId });
  */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not a funding line your council may see' })
-@ApiForbiddenResponse({
-  type: ProblemDto,
-  description: 'Your council does not lead this workstream',
-})
+@ApiProblems(401)
 @Controller('workstreams/:id/funding/:fundingId/repayments')
 export class RepaymentsController {
   constructor(private readonly records: WorkstreamRecordsService) {}
@@ -40,6 +37,9 @@ export class RepaymentsController {
   @Get()
   @readable
   @ApiOkResponse({ type: PageOf(RepaymentDto), description: 'By date paid, ties by id' })
+  @ApiOperation({ summary: "A funding line's repayments", operationId: 'listRepayments' })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   async list(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -53,6 +53,13 @@ export class RepaymentsController {
   @Post()
   @readable
   @ApiCreatedResponse({ type: RepaymentDto })
+  @ApiOperation({
+    summary: 'Record a repayment under a funding line (lead authorities)',
+    operationId: 'createRepayment',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async add(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -74,7 +81,11 @@ export class RepaymentsController {
   @Patch(':recordId')
   @readable
   @ApiOkResponse({ type: RepaymentDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({ summary: 'Edit a repayment', operationId: 'updateRepayment' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_FOUND)
   update(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

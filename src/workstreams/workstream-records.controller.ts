@@ -1,16 +1,14 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -42,15 +40,14 @@ export function located<T extends { id: string }>(reply: FastifyReply, path: str
 // Reads need a readable workstream; whether a caller may change a record depends on the
 // record's workstream and council, so the service decides (404, then 403).
 const readable = CheckPolicies((ability) => ability.can('read', 'Workstream'));
+const NOT_VISIBLE = 'Not a workstream your council may see';
+const NOT_FOUND = 'Not a workstream your council may see, or no such record in it';
+const LEAD_ONLY = 'Your council does not lead this workstream';
 
 /** The records the lead authorities keep: status updates, milestones, key actions, risks, funding. */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not a workstream your council may see' })
-@ApiForbiddenResponse({
-  type: ProblemDto,
-  description: 'Your council does not lead this workstream',
-})
+@ApiProblems(401)
 @Controller('workstreams/:id')
 export class WorkstreamRecordsController {
   constructor(private readonly records: WorkstreamRecordsService) {}
@@ -58,6 +55,12 @@ export class WorkstreamRecordsController {
   @Get('status-updates')
   @readable
   @ApiOkResponse({ type: PageOf(StatusUpdateDto), description: 'RAG history, newest first' })
+  @ApiOperation({
+    summary: "A workstream's status updates (its RAG history)",
+    operationId: 'listStatusUpdates',
+  })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listStatusUpdates(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -72,6 +75,13 @@ export class WorkstreamRecordsController {
     type: StatusUpdateDto,
     description: 'Appended; the workstream shows it as its latest',
   })
+  @ApiOperation({
+    summary: 'Report progress: a status update with its RAG',
+    operationId: 'createStatusUpdate',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async addStatusUpdate(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -88,6 +98,9 @@ export class WorkstreamRecordsController {
     type: PageOf(MilestoneDto),
     description: 'By due date, ties by id; `overdue` as at `asOf` (default today)',
   })
+  @ApiOperation({ summary: "A workstream's milestones", operationId: 'listMilestones' })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listMilestones(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -99,6 +112,10 @@ export class WorkstreamRecordsController {
   @Post('milestones')
   @readable
   @ApiCreatedResponse({ type: MilestoneDto })
+  @ApiOperation({ summary: 'Add a milestone', operationId: 'createMilestone' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async addMilestone(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -115,7 +132,14 @@ export class WorkstreamRecordsController {
   @Patch('milestones/:recordId')
   @readable
   @ApiOkResponse({ type: MilestoneDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({
+    summary: 'Edit a milestone, or mark it done or missed',
+    operationId: 'updateMilestone',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_FOUND)
   updateMilestone(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -128,6 +152,9 @@ export class WorkstreamRecordsController {
   @Get('actions')
   @readable
   @ApiOkResponse({ type: PageOf(KeyActionDto), description: 'In the order recorded' })
+  @ApiOperation({ summary: "A workstream's key actions", operationId: 'listKeyActions' })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listKeyActions(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -139,6 +166,10 @@ export class WorkstreamRecordsController {
   @Post('actions')
   @readable
   @ApiCreatedResponse({ type: KeyActionDto })
+  @ApiOperation({ summary: 'Add a key action', operationId: 'createKeyAction' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async addKeyAction(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -155,7 +186,11 @@ export class WorkstreamRecordsController {
   @Patch('actions/:recordId')
   @readable
   @ApiOkResponse({ type: KeyActionDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({ summary: 'Edit a key action', operationId: 'updateKeyAction' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_FOUND)
   updateKeyAction(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -168,6 +203,9 @@ export class WorkstreamRecordsController {
   @Get('risks')
   @readable
   @ApiOkResponse({ type: PageOf(RiskDto), description: 'Highest score first, ties by id' })
+  @ApiOperation({ summary: "A workstream's risks", operationId: 'listRisks' })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listRisks(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: PageQueryDto) {
     return this.records.list(actor, RISKS, id, query);
   }
@@ -175,6 +213,10 @@ export class WorkstreamRecordsController {
   @Post('risks')
   @readable
   @ApiCreatedResponse({ type: RiskDto })
+  @ApiOperation({ summary: 'Add a risk', operationId: 'createRisk' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async addRisk(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -187,7 +229,11 @@ export class WorkstreamRecordsController {
   @Patch('risks/:recordId')
   @readable
   @ApiOkResponse({ type: RiskDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({ summary: 'Edit, assess or close a risk', operationId: 'updateRisk' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_FOUND)
   updateRisk(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -200,6 +246,12 @@ export class WorkstreamRecordsController {
   @Get('funding')
   @readable
   @ApiOkResponse({ type: PageOf(FundingLineDto), description: 'With what has become repayable' })
+  @ApiOperation({
+    summary: "A workstream's funding lines, with what is repayable and owed",
+    operationId: 'listFundingLines',
+  })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_VISIBLE)
   listFunding(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: PageQueryDto) {
     return this.records.list(actor, FUNDING_LINES, id, query);
   }
@@ -207,6 +259,13 @@ export class WorkstreamRecordsController {
   @Post('funding')
   @readable
   @ApiCreatedResponse({ type: FundingLineDto })
+  @ApiOperation({
+    summary: 'Add a funding line, with its repayment thresholds',
+    operationId: 'createFundingLine',
+  })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_VISIBLE)
   async addFunding(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -223,7 +282,11 @@ export class WorkstreamRecordsController {
   @Patch('funding/:recordId')
   @readable
   @ApiOkResponse({ type: FundingLineDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version' })
+  @ApiProblem(409, 'Stale version')
+  @ApiOperation({ summary: 'Edit a funding line', operationId: 'updateFundingLine' })
+  @ApiBodyProblems()
+  @ApiProblem(403, LEAD_ONLY)
+  @ApiProblem(404, NOT_FOUND)
   updateFunding(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -26,14 +26,19 @@ export const MEMBER_ROLES = ['member', 'chair', 'administering'] as const;
 export class PartnershipDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Clyde Valley Community Planning Partnership' }) name: string;
-  @ApiProperty({ nullable: true, type: String }) description: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Joint working and shared services among the Clyde Valley councils',
+  })
+  description: string | null;
   @ApiProperty({ enum: PARTNERSHIP_KINDS }) kind: string;
   @ApiProperty({ enum: PARTNERSHIP_STATUSES }) status: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) administeringCouncilId:
     string | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class PartnershipPageDto {
@@ -42,9 +47,15 @@ export class PartnershipPageDto {
 }
 
 export class CreatePartnershipDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200) name: string;
+  @ApiProperty({ example: 'Clyde Valley Community Planning Partnership' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) description?: string;
-  @ApiProperty({ enum: PARTNERSHIP_KINDS }) @IsIn(PARTNERSHIP_KINDS) kind: string;
+  @ApiProperty({ enum: PARTNERSHIP_KINDS, example: 'community_planning_partnership' })
+  @IsIn(PARTNERSHIP_KINDS)
+  kind: string;
   @ApiPropertyOptional({
     format: 'uuid',
     description:
@@ -67,7 +78,10 @@ export class UpdatePartnershipDto {
   @IsOptional()
   @IsIn(PARTNERSHIP_STATUSES)
   status?: string;
-  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer', description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class MemberDto {
@@ -81,9 +95,10 @@ export class MemberDto {
       'The council chairs the partnership (a chair, or an administering council that also chairs)',
   })
   chair: boolean;
-  @ApiProperty({ example: '2010-01-15' }) joinedOn: string;
-  @ApiProperty({ nullable: true, type: String, example: null }) leftOn: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date', example: '2010-01-15' }) joinedOn: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String, example: null })
+  leftOn: string | null;
+  @ApiProperty({ type: 'integer' }) version: number;
 }
 
 export class MemberPageDto {
@@ -92,15 +107,23 @@ export class MemberPageDto {
 }
 
 export class MemberQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
   limit: number = 50;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
-  @ApiPropertyOptional({ description: 'Only current members (default), or the whole history' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'true',
+    description: 'Only current members (default), or the whole history',
+  })
   @IsOptional()
   @Type(() => String)
   @IsIn(['true', 'false'])
@@ -113,7 +136,7 @@ export class AddMemberDto {
   @IsOptional()
   @IsIn(['member', 'chair'])
   role?: string;
-  @ApiPropertyOptional({ example: '2010-01-15', description: 'Today by default' })
+  @ApiPropertyOptional({ format: 'date', example: '2010-01-15', description: 'Today by default' })
   @IsOptional()
   @IsCalendarDate()
   joinedOn?: string;
@@ -130,18 +153,25 @@ export class UpdateMemberDto {
   @IsOptional()
   @IsBoolean()
   chair?: boolean;
-  @ApiPropertyOptional({ example: '2012-03-31', description: 'Ends the membership' })
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2012-03-31',
+    description: 'Ends the membership',
+  })
   @IsOptional()
   @IsCalendarDate()
   leftOn?: string;
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer', description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class PassAdministrationDto {
   @ApiProperty({ format: 'uuid', description: 'A current member council' })
   @IsUUID()
   councilId: string;
-  @ApiPropertyOptional({ example: '2011-01-01', description: 'Today by default' })
+  @ApiPropertyOptional({ format: 'date', example: '2011-01-01', description: 'Today by default' })
   @IsOptional()
   @IsCalendarDate()
   from?: string;
@@ -152,14 +182,20 @@ export class PassAdministrationDto {
 }
 
 export class EndAdministrationDto {
-  @ApiPropertyOptional({ example: '2010-12-31', description: 'Today by default' })
+  @ApiPropertyOptional({ format: 'date', example: '2010-12-31', description: 'Today by default' })
   @IsOptional()
   @IsCalendarDate()
   on?: string;
 }
 
 export class AlignmentQueryDto {
-  @ApiPropertyOptional({ default: 3, description: 'How many top priorities to compare' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: 3,
+    minimum: 1,
+    maximum: 50,
+    description: 'How many top priorities to compare',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -170,14 +206,14 @@ export class AlignmentQueryDto {
 
 export class AlignmentPriorityDto {
   @ApiProperty({ format: 'uuid' }) workstreamId: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ nullable: true, type: Number }) partnershipRank: number | null;
-  @ApiProperty({ nullable: true, type: Number }) councilRank: number | null;
+  @ApiProperty({ example: 'An integrated waste management approach' }) title: string;
+  @ApiProperty({ nullable: true, type: 'integer' }) partnershipRank: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) councilRank: number | null;
 }
 
 export class CouncilAlignmentDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
-  @ApiProperty() councilName: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
   @ApiProperty({ type: [AlignmentPriorityDto], description: "The council's own top priorities" })
   priorities: AlignmentPriorityDto[];
   @ApiProperty({
@@ -196,7 +232,7 @@ export class CouncilAlignmentDto {
 
 export class AlignmentDto {
   @ApiProperty({ format: 'uuid' }) partnershipId: string;
-  @ApiProperty() top: number;
+  @ApiProperty({ type: 'integer' }) top: number;
   @ApiProperty({ type: [AlignmentPriorityDto] }) partnershipPriorities: AlignmentPriorityDto[];
   @ApiProperty({ type: [CouncilAlignmentDto] }) councils: CouncilAlignmentDto[];
 }

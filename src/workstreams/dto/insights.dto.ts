@@ -13,6 +13,9 @@ import {
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
 import { IsFinancialYear } from '../financial-year';
+import { PHASES } from '../phase';
+import { PARTICIPATION_STATUSES } from './records.dto';
+import { RAGS } from './workstream.dto';
 
 export const TOTAL_GROUPS = ['workstream', 'council', 'year'] as const;
 export type TotalGroup = (typeof TOTAL_GROUPS)[number];
@@ -45,7 +48,13 @@ export class SavingsTotalsQueryDto {
   @IsIn(TOTAL_GROUPS, { each: true, message: 'groupBy may list workstream, council and year' })
   groupBy?: TotalGroup[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 200, description: 'Groups a page' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000,
+    default: 200,
+    description: 'Groups a page',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -63,11 +72,12 @@ export class SavingsTotalsQueryDto {
 export class SavingsTotalDto {
   @ApiPropertyOptional({ format: 'uuid' }) workstreamId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) councilId?: string;
-  @ApiPropertyOptional({ example: '2025-26' }) financialYear?: string;
-  @ApiProperty() plannedPence: number;
-  @ApiProperty() realisedPence: number;
-  @ApiProperty() cashablePlannedPence: number;
-  @ApiProperty() cashableRealisedPence: number;
+  @ApiPropertyOptional({ example: '2025-26', description: 'When grouped by year' })
+  financialYear?: string;
+  @ApiProperty({ type: 'integer' }) plannedPence: number;
+  @ApiProperty({ type: 'integer' }) realisedPence: number;
+  @ApiProperty({ type: 'integer' }) cashablePlannedPence: number;
+  @ApiProperty({ type: 'integer' }) cashableRealisedPence: number;
 }
 
 export class SavingsTotalsDto {
@@ -97,12 +107,30 @@ export class DashboardQueryDto {
   financialYear?: string;
 }
 
+/** A count for each of `keys`, every one present (0 when none): a schema named `name`. */
+function CountsOf(name: string, keys: readonly string[]): new () => Record<string, number> {
+  class Counts {}
+  for (const key of keys) ApiProperty({ type: 'integer', example: 0 })(Counts.prototype, key);
+  Object.defineProperty(Counts, 'name', { value: name });
+  return Counts as new () => Record<string, number>;
+}
+const RagCountsDto = CountsOf('RagCountsDto', [...RAGS, 'none']);
+const PhaseCountsDto = CountsOf('PhaseCountsDto', PHASES);
+const ParticipationCountsDto = CountsOf('ParticipationCountsDto', [
+  'lead',
+  ...PARTICIPATION_STATUSES,
+]);
+
 export class DashboardWorkstreamsDto {
-  @ApiProperty() total: number;
-  @ApiProperty({ example: { red: 1, amber: 2, green: 3, none: 0 } }) byRag: Record<string, number>;
-  @ApiProperty({ example: { idea: 0, research: 4 } }) byPhase: Record<string, number>;
+  @ApiProperty({ type: 'integer' }) total: number;
   @ApiProperty({
-    example: { lead: 2, interested: 1, committed: 1, declined: 0, not_participating: 0 },
+    type: RagCountsDto,
+    description: 'By RAG as it stood then (`none`: no status update yet)',
+  })
+  byRag: Record<string, number>;
+  @ApiProperty({ type: PhaseCountsDto, description: 'By phase' }) byPhase: Record<string, number>;
+  @ApiProperty({
+    type: ParticipationCountsDto,
     description:
       'How the council takes part in each: as a lead authority, or as a participant in each status (every status counts)',
   })
@@ -111,8 +139,8 @@ export class DashboardWorkstreamsDto {
 
 export class DashboardSavingsDto {
   @ApiProperty({ example: '2026-27' }) financialYear: string;
-  @ApiProperty() plannedPence: number;
-  @ApiProperty() realisedPence: number;
+  @ApiProperty({ type: 'integer' }) plannedPence: number;
+  @ApiProperty({ type: 'integer' }) realisedPence: number;
 }
 
 export class DashboardDto {
@@ -123,7 +151,7 @@ export class DashboardDto {
     description: 'Workstreams the council leads or takes part in',
   })
   workstreams: DashboardWorkstreamsDto;
-  @ApiProperty() overdueMilestones: number;
+  @ApiProperty({ type: 'integer' }) overdueMilestones: number;
   @ApiProperty({ description: 'Open risks scoring 15 or more (likelihood × impact)' })
   openHighRisks: number;
   @ApiProperty({

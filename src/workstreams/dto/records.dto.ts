@@ -30,46 +30,60 @@ const TEXT = 10000;
 const REASON_REQUIRED = 'reason is required for a red or amber status (3 to 10000 characters)';
 
 export class Versioned {
-  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer', description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class RecordDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workstreamId: string;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 // Milestones
 export const MILESTONE_STATUSES = ['planned', 'in_progress', 'done', 'missed'] as const;
 export class CreateMilestoneDto {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(500) title: string;
-  @ApiProperty({ example: '2010-03-12' }) @IsCalendarDate() dueOn: string;
+  @ApiProperty({ example: 'Scope, remit and immediate milestones to the partnership' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title: string;
+  @ApiProperty({ format: 'date', example: '2010-03-12' }) @IsCalendarDate() dueOn: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES, default: 'planned' })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
-  @ApiPropertyOptional({ example: '2010-03-10', description: 'When done; today by default' })
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2010-03-10',
+    description: 'When done; today by default',
+  })
   @IsOptional()
   @IsCalendarDate()
   completedOn?: string;
 }
 export class UpdateMilestoneDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() dueOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() dueOn?: string;
   @ApiPropertyOptional({ enum: MILESTONE_STATUSES })
   @IsOptional()
   @IsIn(MILESTONE_STATUSES)
   status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() completedOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() completedOn?: string;
 }
 export class MilestoneDto extends RecordDto {
-  @ApiProperty() title: string;
-  @ApiProperty() dueOn: string;
+  @ApiProperty({ example: 'Scope, remit and immediate milestones to the partnership' })
+  title: string;
+  @ApiProperty({ format: 'date', example: '2010-03-12' }) dueOn: string;
   @ApiProperty({ enum: MILESTONE_STATUSES }) status: string;
-  @ApiProperty({ nullable: true, type: String }) completedOn: string | null;
-  @ApiProperty({ description: 'Computed: not done or missed, and due before today' })
+  @ApiProperty({ nullable: true, type: String, format: 'date' }) completedOn: string | null;
+  @ApiProperty({
+    description: 'Computed: not done or missed, and due before today (or before asOf)',
+  })
   overdue: boolean;
 }
 
@@ -90,7 +104,11 @@ export class CreateKeyActionDto {
   @IsString()
   @MaxLength(200)
   timescale?: string;
-  @ApiPropertyOptional({ type: [String], description: "This workstream's milestones" })
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    description: "This workstream's milestones",
+  })
   @IsOptional()
   @IsUUID('all', { each: true })
   @ArrayMaxSize(50)
@@ -100,7 +118,7 @@ export class UpdateKeyActionDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(TEXT) action?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) contributors?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) timescale?: string;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { each: true })
   @ArrayMaxSize(50)
@@ -110,20 +128,30 @@ export class KeyActionDto extends RecordDto {
   @ApiProperty() action: string;
   @ApiProperty({ nullable: true, type: String }) contributors: string | null;
   @ApiProperty({ nullable: true, type: String }) timescale: string | null;
-  @ApiProperty({ type: [String] }) milestoneIds: string[];
+  @ApiProperty({ type: [String], format: 'uuid' }) milestoneIds: string[];
 }
 
 // Risks
 export const RISK_STATUSES = ['open', 'mitigated', 'closed'] as const;
 export class CreateRiskDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(TEXT) description: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'Unset until the risk is assessed' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 5,
+    description: 'Unset until the risk is assessed',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(5)
   likelihood?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 5, description: 'Unset until the risk is assessed' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 5,
+    description: 'Unset until the risk is assessed',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -143,19 +171,30 @@ export class UpdateRiskDto extends Versioned {
   @MinLength(1)
   @MaxLength(TEXT)
   description?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(5) likelihood?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(5) impact?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  likelihood?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  impact?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) mitigation?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) owner?: string;
   @ApiPropertyOptional({ enum: RISK_STATUSES }) @IsOptional() @IsIn(RISK_STATUSES) status?: string;
 }
 export class RiskDto extends RecordDto {
   @ApiProperty() description: string;
-  @ApiProperty({ nullable: true, type: Number, description: '1–5; null until assessed' })
+  @ApiProperty({ nullable: true, type: 'integer', description: '1–5; null until assessed' })
   likelihood: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: '1–5; null until assessed' })
+  @ApiProperty({ nullable: true, type: 'integer', description: '1–5; null until assessed' })
   impact: number | null;
-  @ApiProperty({ description: 'likelihood × impact, 1–25; 0 until assessed' }) score: number;
+  @ApiProperty({ type: 'integer', description: 'likelihood × impact, 1–25; 0 until assessed' })
+  score: number;
   @ApiProperty({ nullable: true, type: String }) mitigation: string | null;
   @ApiProperty({ nullable: true, type: String }) owner: string | null;
   @ApiProperty({ enum: RISK_STATUSES }) status: string;
@@ -189,9 +228,13 @@ export class CreateStatusUpdateDto {
 export class StatusUpdateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workstreamId: string;
-  @ApiProperty({ description: 'Order of recording' }) seq: string;
+  @ApiProperty({
+    description: 'Order of recording (a sequence number, as a string)',
+    example: '17',
+  })
+  seq: string;
   @ApiProperty({ enum: RAGS }) rag: string;
-  @ApiProperty() period: string;
+  @ApiProperty({ example: '1 April – 30 September 2009' }) period: string;
   @ApiProperty({ format: 'date', description: 'The date it reports on' }) asAt: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ nullable: true, type: String }) narrative: string | null;
@@ -199,7 +242,7 @@ export class StatusUpdateDto {
   @ApiProperty({ nullable: true, type: String }) challenges: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorUserId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorCouncilId: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 // Business cases and decisions
@@ -208,13 +251,13 @@ export const BUSINESS_CASE_STATUSES = ['draft', 'submitted', 'approved', 'reject
 export class CreateBusinessCaseDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) summary?: string;
-  @ApiPropertyOptional({ example: 15000000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 15000000 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_PENCE)
   estimatedCostPence?: number;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -232,8 +275,13 @@ export class UpdateBusinessCaseDto extends Versioned {
   @IsOptional()
   @IsIn(BUSINESS_CASE_STATUSES)
   status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) estimatedCostPence?: number;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  estimatedCostPence?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -241,12 +289,13 @@ export class UpdateBusinessCaseDto extends Versioned {
   estimatedSavingsPence?: number;
 }
 export class BusinessCaseDto extends RecordDto {
-  @ApiProperty({ description: 'Version number of the business case: 1, 2, …' }) number: number;
+  @ApiProperty({ type: 'integer', description: 'Version number of the business case: 1, 2, …' })
+  number: number;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true, type: String }) summary: string | null;
   @ApiProperty({ enum: BUSINESS_CASE_STATUSES }) status: string;
-  @ApiProperty() estimatedCostPence: number;
-  @ApiProperty() estimatedSavingsPence: number;
+  @ApiProperty({ type: 'integer' }) estimatedCostPence: number;
+  @ApiProperty({ type: 'integer' }) estimatedSavingsPence: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) submittedAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) submittedByUserId: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) decidedAt: string | null;
@@ -255,7 +304,7 @@ export class BusinessCaseDto extends RecordDto {
 export const DECISIONS = ['approved', 'rejected', 'deferred'] as const;
 export class CreateDecisionDto {
   @ApiProperty({ enum: DECISIONS }) @IsIn(DECISIONS) decision: string;
-  @ApiProperty({ example: '2010-03-25' }) @IsCalendarDate() decidedOn: string;
+  @ApiProperty({ format: 'date', example: '2010-03-25' }) @IsCalendarDate() decidedOn: string;
   @ApiPropertyOptional({ example: 'Policy and Resources Committee' })
   @IsOptional()
   @IsString()
@@ -277,7 +326,7 @@ export class CreateDecisionDto {
 }
 export class UpdateDecisionDto extends Versioned {
   @ApiPropertyOptional({ enum: DECISIONS }) @IsOptional() @IsIn(DECISIONS) decision?: string;
-  @ApiPropertyOptional() @IsOptional() @IsCalendarDate() decidedOn?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() decidedOn?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) decisionBody?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) reference?: string;
 }
@@ -287,7 +336,7 @@ export class DecisionDto extends RecordDto {
   @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
   recordedByPlatformAdmin: boolean;
   @ApiProperty({ enum: DECISIONS }) decision: string;
-  @ApiProperty() decidedOn: string;
+  @ApiProperty({ format: 'date' }) decidedOn: string;
   @ApiProperty({ nullable: true, type: String }) decisionBody: string | null;
   @ApiProperty({ nullable: true, type: String }) reference: string | null;
 }
@@ -308,7 +357,11 @@ export class CreateParticipantDto {
   @IsOptional()
   @IsUUID()
   councilId?: string;
-  @ApiPropertyOptional({ description: "Your council's own priority rank" })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: "Your council's own priority rank",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -324,19 +377,33 @@ export class CreateParticipantDto {
   reason?: string;
 }
 export class UpdateParticipantDto extends Versioned {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) priorityRank?: number | null;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: 'null clears the rank',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  priorityRank?: number | null;
   @ApiPropertyOptional({ enum: PARTICIPATION_STATUSES })
   @IsOptional()
   @IsIn(PARTICIPATION_STATUSES)
   status?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(TEXT) reason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(TEXT)
+  reason?: string | null;
 }
 export class ParticipantDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
   @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
   recordedByPlatformAdmin: boolean;
-  @ApiProperty() councilName: string;
-  @ApiProperty({ nullable: true, type: Number }) priorityRank: number | null;
+  @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
+  @ApiProperty({ nullable: true, type: 'integer', description: "The council's own priority rank" })
+  priorityRank: number | null;
   @ApiProperty({ enum: PARTICIPATION_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
 }
@@ -351,16 +418,16 @@ export class CreateSavingsLineDto {
   @IsOptional()
   @IsUUID()
   councilId?: string;
-  @ApiProperty({ example: '2025-26' })
+  @ApiProperty({ example: '2025-26', pattern: '^\\d{4}-\\d{2}$' })
   @IsFinancialYear()
   financialYear: string;
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_PENCE)
   plannedPence?: number;
-  @ApiPropertyOptional({ default: 0 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -370,8 +437,18 @@ export class CreateSavingsLineDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
 }
 export class UpdateSavingsLineDto extends Versioned {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) plannedPence?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) realisedPence?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  plannedPence?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  realisedPence?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
 }
 export class SavingsLineDto extends RecordDto {
@@ -379,19 +456,23 @@ export class SavingsLineDto extends RecordDto {
   @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
   recordedByPlatformAdmin: boolean;
   @ApiProperty({ example: '2025-26' }) financialYear: string;
-  @ApiProperty() plannedPence: number;
-  @ApiProperty() realisedPence: number;
+  @ApiProperty({ type: 'integer' }) plannedPence: number;
+  @ApiProperty({ type: 'integer' }) realisedPence: number;
   @ApiProperty() cashable: boolean;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
 }
 
 export class RepaymentThresholdDto {
-  @ApiProperty({ example: 100000000, description: 'Realised savings (pence) that trigger it' })
+  @ApiProperty({
+    type: 'integer',
+    example: 100000000,
+    description: 'Realised savings (pence) that trigger it',
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PENCE)
   realisedSavingsPence: number;
-  @ApiProperty({ example: 5000000, description: 'Repayable once reached (pence)' })
+  @ApiProperty({ type: 'integer', example: 5000000, description: 'Repayable once reached (pence)' })
   @IsInt()
   @Min(0)
   @Max(MAX_PENCE)
@@ -425,7 +506,11 @@ export class CreateFundingLineDto {
   @MinLength(1)
   @MaxLength(300)
   funder: string;
-  @ApiProperty({ example: 10000000 }) @IsInt() @Min(0) @Max(MAX_PENCE) amountPence: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 10000000 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  amountPence: number;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() atRisk?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
@@ -437,7 +522,12 @@ export class CreateFundingLineDto {
 }
 export class UpdateFundingLineDto extends Versioned {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) funder?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_PENCE) amountPence?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PENCE)
+  amountPence?: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() atRisk?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiPropertyOptional({ type: [RepaymentThresholdDto] })
@@ -452,14 +542,16 @@ export class ThresholdStateDto extends RepaymentThresholdDto {
 }
 export class FundingLineDto extends RecordDto {
   @ApiProperty() funder: string;
-  @ApiProperty() amountPence: number;
+  @ApiProperty({ type: 'integer' }) amountPence: number;
   @ApiProperty() atRisk: boolean;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
   @ApiProperty({ type: [ThresholdStateDto] }) repaymentThresholds: ThresholdStateDto[];
-  @ApiProperty({ description: "The workstream's realised savings to date" })
+  @ApiProperty({ type: 'integer', description: "The workstream's realised savings to date" })
   realisedSavingsPence: number;
-  @ApiProperty({ description: 'Repayable now: the sum of the thresholds reached' })
+  @ApiProperty({ type: 'integer', description: 'Repayable now: the sum of the thresholds reached' })
   repayablePence: number;
-  @ApiProperty({ description: 'Repaid so far (the repayments recorded)' }) repaidPence: number;
-  @ApiProperty({ description: 'Repayable now and not yet repaid' }) owedPence: number;
+  @ApiProperty({ type: 'integer', description: 'Repaid so far (the repayments recorded)' })
+  repaidPence: number;
+  @ApiProperty({ type: 'integer', description: 'Repayable now and not yet repaid' })
+  owedPence: number;
 }

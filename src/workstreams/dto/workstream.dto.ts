@@ -35,7 +35,7 @@ export class LatestStatusDto {
   @ApiProperty({ format: 'date', description: 'The date it reports on (the latest wins)' })
   asAt: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class WorkstreamDto {
@@ -47,12 +47,16 @@ export class WorkstreamDto {
   @ApiProperty({ nullable: true, type: String }) scope: string | null;
   @ApiProperty({ nullable: true, type: String }) remit: string | null;
   @ApiProperty({ enum: PHASES }) phase: string;
-  @ApiProperty({ nullable: true, type: Number, description: "The partnership's priority rank" })
+  @ApiProperty({ nullable: true, type: 'integer', description: "The partnership's priority rank" })
   priorityRank: number | null;
   @ApiProperty({ enum: ['shared', 'private'] }) visibility: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) partnershipId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) ownerCouncilId: string | null;
-  @ApiProperty({ type: [String], description: 'Lead authorities (more than one: joint lead)' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Lead authorities (more than one: joint lead)',
+  })
   leadCouncilIds: string[];
   @ApiProperty({
     type: LeadOfficerDto,
@@ -68,9 +72,9 @@ export class WorkstreamDto {
   })
   rag: string | null;
   @ApiProperty({ type: LatestStatusDto, nullable: true }) latestStatus: LatestStatusDto | null;
-  @ApiProperty() version: number;
-  @ApiProperty() createdAt: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ type: 'integer' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
 export class WorkstreamPageDto {
@@ -118,20 +122,47 @@ export class WorkstreamQueryDto extends PageQueryDto {
   q?: string;
 }
 
+const CLEARABLE = { type: String, nullable: true, description: 'null clears it' };
+
 class WorkstreamFields {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) description?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) scope?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(10000) remit?: string | null;
-  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) priorityRank?: number | null;
-  @ApiPropertyOptional({ format: 'uuid', description: 'An officer or admin of a lead authority' })
+  @ApiPropertyOptional(CLEARABLE)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10000)
+  description?: string | null;
+  @ApiPropertyOptional(CLEARABLE) @IsOptional() @IsString() @MaxLength(10000) scope?: string | null;
+  @ApiPropertyOptional(CLEARABLE) @IsOptional() @IsString() @MaxLength(10000) remit?: string | null;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    nullable: true,
+    description: "The partnership's priority rank; null clears it",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  priorityRank?: number | null;
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'An officer or admin of a lead authority; null clears it',
+  })
   @IsOptional()
   @IsUUID()
   leadOfficerId?: string | null;
 }
 
 export class CreateWorkstreamDto extends WorkstreamFields {
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) title: string;
-  @ApiProperty({ example: 'waste' }) @IsString() @MaxLength(40) serviceArea: string;
+  @ApiProperty({ example: 'An integrated waste management approach' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+  @ApiProperty({ example: 'waste', description: 'A code from GET /service-areas' })
+  @IsString()
+  @MaxLength(40)
+  serviceArea: string;
   @ApiPropertyOptional({
     format: 'uuid',
     description:
@@ -149,6 +180,7 @@ export class CreateWorkstreamDto extends WorkstreamFields {
   ownerCouncilId?: string;
   @ApiPropertyOptional({
     type: [String],
+    format: 'uuid',
     description: 'Shared workstreams: one or more member councils that lead it',
   })
   @IsOptional()
@@ -169,7 +201,7 @@ export class CreateWorkstreamDto extends WorkstreamFields {
 export class UpdateWorkstreamDto extends WorkstreamFields {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(300) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(40) serviceArea?: string;
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], format: 'uuid' })
   @IsOptional()
   @IsUUID('all', { each: true })
   @ArrayMinSize(1)
@@ -193,13 +225,19 @@ export class UpdateWorkstreamDto extends WorkstreamFields {
   @MinLength(3)
   @MaxLength(2000)
   phaseReason?: string;
-  @ApiProperty({ description: 'The version you read' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer', description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class ReopenWorkstreamDto {
   @ApiProperty({ enum: PHASES, description: 'An earlier phase' }) @IsIn(PHASES) phase: string;
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason: string;
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer', description: 'The version you read' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 export class PhaseChangeDto {
@@ -207,7 +245,7 @@ export class PhaseChangeDto {
   @ApiProperty({ enum: PHASES }) fromPhase: string;
   @ApiProperty({ enum: PHASES }) toPhase: string;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
-  @ApiProperty() createdAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class PhaseChangePageDto {
