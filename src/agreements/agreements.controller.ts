@@ -16,21 +16,16 @@ import {
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiTags,
-  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ProblemDto } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { contentDisposition } from '../common/content-disposition';
@@ -66,9 +61,11 @@ function versionNumber(raw: string): number {
   return Number(raw);
 }
 
+const NOT_PARTY = 'Not an agreement your council is party to, or no such version or document';
+
 @ApiTags('agreements')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not an agreement your council is party to' })
+@ApiProblems(401)
 @Controller('agreements')
 export class AgreementsController {
   constructor(
@@ -80,6 +77,7 @@ export class AgreementsController {
   @readable
   @ApiOperation({ summary: 'Agreements your council is a party to', operationId: 'listAgreements' })
   @ApiOkResponse({ type: AgreementPageDto, description: 'By reference, ties by id' })
+  @ApiProblem(400)
   list(@CurrentActor() actor: Actor, @Query() query: AgreementQueryDto) {
     return this.agreements.list(actor, query);
   }
@@ -88,7 +86,8 @@ export class AgreementsController {
   @CheckPolicies((ability) => ability.can('create', 'Agreement'))
   @ApiOperation({ summary: 'Start a draft agreement (version 1)', operationId: 'createAgreement' })
   @ApiCreatedResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiBodyProblems()
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateAgreementDto,
@@ -106,6 +105,7 @@ export class AgreementsController {
     operationId: 'getAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
+  @ApiProblem(404, NOT_PARTY)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.agreements.get(actor, id);
   }
@@ -117,8 +117,10 @@ export class AgreementsController {
     operationId: 'updateAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version, or terms frozen' })
+  @ApiProblem(403)
+  @ApiProblem(409, 'Stale version, or terms frozen')
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateAgreementDto) {
     return this.agreements.update(actor, id, body);
   }
@@ -128,8 +130,10 @@ export class AgreementsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Put the draft terms to every party', operationId: 'submitAgreement' })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   submit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: Versioned) {
     return this.agreements.submit(actor, id, body.version);
   }
@@ -142,8 +146,10 @@ export class AgreementsController {
     operationId: 'approveAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'Not a council admin of that party' })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Not in approval, or already decided' })
+  @ApiProblem(403, 'Not a council admin of that party')
+  @ApiProblem(409, 'Not in approval, or already decided')
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   approve(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ApproveDto) {
     return this.agreements.decide(actor, id, body, 'approved');
   }
@@ -156,8 +162,10 @@ export class AgreementsController {
     operationId: 'declineAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   decline(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: DeclineDto) {
     return this.agreements.decide(actor, id, body, 'declined');
   }
@@ -170,8 +178,10 @@ export class AgreementsController {
     operationId: 'signAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Not approved by every party yet' })
+  @ApiProblem(403)
+  @ApiProblem(409, 'Not approved by every party yet')
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   sign(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SignDto) {
     return this.agreements.sign(actor, id, body);
   }
@@ -184,8 +194,10 @@ export class AgreementsController {
     operationId: 'startAgreementReview',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   startReview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: StartReviewDto) {
     return this.agreements.startReview(actor, id, body);
   }
@@ -198,8 +210,10 @@ export class AgreementsController {
     operationId: 'recordAgreementReview',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   recordReview(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ReviewDto) {
     return this.agreements.recordReview(actor, id, body);
   }
@@ -212,8 +226,10 @@ export class AgreementsController {
     operationId: 'terminateAgreement',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   terminate(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: TerminateDto) {
     return this.agreements.terminate(actor, id, body);
   }
@@ -225,7 +241,9 @@ export class AgreementsController {
     operationId: 'linkAgreementWorkstreams',
   })
   @ApiOkResponse({ type: AgreementDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_PARTY)
   link(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: LinkWorkstreamsDto) {
     return this.agreements.linkWorkstreams(actor, id, body);
   }
@@ -234,6 +252,8 @@ export class AgreementsController {
   @readable
   @ApiOperation({ summary: 'Every version, oldest first', operationId: 'listAgreementVersions' })
   @ApiOkResponse({ type: VersionPageDto })
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_PARTY)
   versions(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() query: PageQueryDto) {
     return this.agreements.versions(actor, id, query);
   }
@@ -245,6 +265,7 @@ export class AgreementsController {
     operationId: 'getAgreementVersion',
   })
   @ApiOkResponse({ type: AgreementVersionDto })
+  @ApiProblem(404, NOT_PARTY)
   version(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('number') number: string) {
     return this.agreements.version(actor, id, versionNumber(number));
   }
@@ -258,9 +279,11 @@ export class AgreementsController {
   @ApiConsumes(PDF, DOCX, 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiCreatedResponse({ type: DocumentDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'Over 20 MB: nothing is stored' })
-  @ApiUnsupportedMediaTypeResponse({ type: ProblemDto, description: 'Neither a PDF nor a DOCX' })
+  @ApiProblem(403)
+  @ApiProblem(413, 'Over 20 MB: nothing is stored')
+  @ApiProblem(415, 'Neither a PDF nor a DOCX')
+  @ApiProblem(400)
+  @ApiProblem(404, NOT_PARTY)
   async attach(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -283,6 +306,7 @@ export class AgreementsController {
   @readable
   @ApiOperation({ summary: "A version's documents", operationId: 'listAgreementDocuments' })
   @ApiOkResponse({ type: DocumentPageDto })
+  @ApiProblem(404, NOT_PARTY)
   async listDocuments(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -298,6 +322,7 @@ export class AgreementsController {
     operationId: 'getAgreementDocument',
   })
   @ApiOkResponse({ type: DocumentDto })
+  @ApiProblem(404, NOT_PARTY)
   getDocument(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -312,6 +337,7 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Download the document', operationId: 'downloadAgreementDocument' })
   @ApiProduces(PDF, DOCX)
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiProblem(404, NOT_PARTY)
   async download(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -7,7 +7,7 @@ import { isCalendarDate, isUtcTimestamp } from './dates';
 
 /** `?limit=&cursor=` on every list: at most 100, 50 by default. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -99,12 +99,25 @@ export function pageOf<T>(rows: T[], limit: number, key: (row: T) => unknown[]):
   return { data, nextCursor: rows.length > limit && last ? encodeCursor(key(last)) : null };
 }
 
-/** The OpenAPI shape of a page of `type`, named `<Type>PageDto`. */
+const pages = new Map<new () => unknown, new () => Page<unknown>>();
+
+/**
+ * The OpenAPI shape of a page of `type`, `{ data, nextCursor }`, named `<Type>PageDto`: a named
+ * schema per type, so a generated client has `WorkstreamPageDto` rather than an anonymous type.
+ */
 export function PageOf<T>(type: new () => T): new () => Page<T> {
+  const known = pages.get(type);
+  if (known) return known as new () => Page<T>;
   class PageDto {
     @ApiProperty({ type: [type] }) data: T[];
-    @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+    @ApiProperty({
+      nullable: true,
+      type: String,
+      description: 'Pass as `cursor` for the next page; null on the last',
+    })
+    nextCursor: string | null;
   }
   Object.defineProperty(PageDto, 'name', { value: `${type.name.replace(/Dto$/, '')}PageDto` });
+  pages.set(type, PageDto);
   return PageDto;
 }

@@ -16,7 +16,7 @@ export class HealthController {
   @Get()
   @Public()
   @SkipTransaction()
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Whether the service and its database are up', operationId: 'health' })
   @ApiOkResponse({ type: HealthDto, description: 'The service and its database are up' })
   @ApiProblem(

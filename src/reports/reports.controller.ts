@@ -13,10 +13,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -24,7 +21,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ProblemDto, ValidationProblem } from '../common/problem';
+import { ValidationProblem } from '../common/problem';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
 import { contentDisposition } from '../common/content-disposition';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
@@ -69,9 +67,11 @@ function formatOf(query: RenderQueryDto, accept: string | undefined): ReportForm
   ]);
 }
 
+const NOT_READABLE = 'Not a report your council may read, or no such section';
+
 @ApiTags('reports')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ type: ProblemDto, description: 'Not a report your council may read' })
+@ApiProblems(401)
 @Controller('reports')
 export class ReportsController {
   constructor(
@@ -86,6 +86,7 @@ export class ReportsController {
     operationId: 'listReports',
   })
   @ApiOkResponse({ type: ReportPageDto, description: 'Latest period first, ties by id' })
+  @ApiProblem(400)
   list(@CurrentActor() actor: Actor, @Query() query: ReportQueryDto) {
     return this.reports.list(actor, query);
   }
@@ -97,6 +98,7 @@ export class ReportsController {
     operationId: 'listDueReports',
   })
   @ApiOkResponse({ type: SchedulePageDto, description: 'By due date' })
+  @ApiProblem(400)
   due(@CurrentActor() actor: Actor, @Query() query: PageQueryDto) {
     return this.schedules.due(actor, query);
   }
@@ -108,7 +110,8 @@ export class ReportsController {
     operationId: 'createReport',
   })
   @ApiCreatedResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiBodyProblems()
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateReportDto,
@@ -123,6 +126,7 @@ export class ReportsController {
   @readable
   @ApiOperation({ summary: 'A report with its sections', operationId: 'getReport' })
   @ApiOkResponse({ type: ReportDto })
+  @ApiProblem(404, NOT_READABLE)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.reports.get(actor, id);
   }
@@ -131,8 +135,10 @@ export class ReportsController {
   @readable
   @ApiOperation({ summary: "Edit a draft's header", operationId: 'updateReport' })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Stale version, or not a draft' })
+  @ApiProblem(403)
+  @ApiProblem(409, 'Stale version, or not a draft')
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateReportDto) {
     return this.reports.update(actor, id, body);
   }
@@ -141,8 +147,10 @@ export class ReportsController {
   @readable
   @ApiOperation({ summary: "Edit a draft's section", operationId: 'updateReportSection' })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   updateSection(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -160,8 +168,10 @@ export class ReportsController {
     operationId: 'recomposeReport',
   })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   recompose(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SubmitReportDto) {
     return this.reports.recompose(actor, id, body.version);
   }
@@ -174,8 +184,10 @@ export class ReportsController {
     operationId: 'submitReport',
   })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   submit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SubmitReportDto) {
     return this.reports.submit(actor, id, body.version);
   }
@@ -188,8 +200,10 @@ export class ReportsController {
     operationId: 'returnReport',
   })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   returnToDraft(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -206,8 +220,10 @@ export class ReportsController {
     operationId: 'approveReport',
   })
   @ApiOkResponse({ type: ReportDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
-  @ApiConflictResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiProblem(409)
+  @ApiBodyProblems()
+  @ApiProblem(404, NOT_READABLE)
   approve(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ApproveReportDto) {
     return this.reports.approve(actor, id, body);
   }
@@ -225,6 +241,8 @@ export class ReportsController {
     'application/pdf',
   )
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiProblem(400, 'No format given or asked for in Accept, or an unknown one')
+  @ApiProblem(404, NOT_READABLE)
   async render(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -249,6 +267,7 @@ export class ReportsController {
 
 @ApiTags('reports')
 @ApiBearerAuth()
+@ApiProblems(401)
 @Controller('report-schedules')
 export class ReportSchedulesController {
   constructor(private readonly schedules: ReportSchedulesService) {}
@@ -260,7 +279,8 @@ export class ReportSchedulesController {
     operationId: 'createReportSchedule',
   })
   @ApiCreatedResponse({ type: ScheduleDto })
-  @ApiForbiddenResponse({ type: ProblemDto })
+  @ApiProblem(403)
+  @ApiBodyProblems()
   async create(
     @CurrentActor() actor: Actor,
     @Body() body: CreateScheduleDto,
@@ -275,7 +295,7 @@ export class ReportSchedulesController {
   @CheckPolicies((ability) => ability.can('read', 'ReportSchedule'))
   @ApiOperation({ summary: 'A report schedule', operationId: 'getReportSchedule' })
   @ApiOkResponse({ type: ScheduleDto })
-  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiProblem(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.schedules.get(actor, id);
   }

@@ -44,7 +44,11 @@ export const DOCUMENT_KINDS = ['signed_agreement', 'appendix', 'other'] as const
 export const MAX_PENCE = 10 ** 14;
 
 export class Versioned {
-  @ApiProperty({ description: 'The version (optimistic lock) you read', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The version (optimistic lock) you read',
+    example: 1,
+  })
   @IsInt()
   @Min(1)
   version: number;
@@ -52,7 +56,11 @@ export class Versioned {
 
 export class PartyTermsDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() councilId: string;
-  @ApiPropertyOptional({ example: 10000000, description: 'Its contribution, in pence' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 10000000,
+    description: 'Its contribution, in pence',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -125,7 +133,7 @@ export class CreateAgreementDto extends TermsDto {
 }
 
 export class UpdateAgreementDto extends PartialType(TermsDto) {
-  @ApiProperty({ description: 'The version (optimistic lock) you read' })
+  @ApiProperty({ type: 'integer', description: 'The version (optimistic lock) you read' })
   @IsInt()
   @Min(1)
   version: number;
@@ -161,7 +169,7 @@ class ActForPartyDto {
   @IsOptional()
   @IsUUID()
   councilId?: string;
-  @ApiProperty({ example: 1, description: 'The version of the terms acted on' })
+  @ApiProperty({ type: 'integer', example: 1, description: 'The version of the terms acted on' })
   @IsInt()
   @Min(1)
   versionNumber: number;
@@ -262,12 +270,15 @@ export class CouncilRefDto {
   @ApiProperty({ example: 'Bath and North East Somerset Council' }) name: string;
 }
 
-export class DecisionDto {
+export class AgreementDecisionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) councilId: string;
   @ApiProperty() councilName: string;
-  @ApiProperty() versionNumber: number;
-  @ApiProperty({ description: 'The submission of the version this decision answered' })
+  @ApiProperty({ type: 'integer' }) versionNumber: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'The submission of the version this decision answered',
+  })
   round: number;
   @ApiProperty({ enum: ['approved', 'declined'] }) decision: string;
   @ApiProperty() decisionBody: string;
@@ -284,7 +295,7 @@ export class SignatureDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) councilId: string;
   @ApiProperty() councilName: string;
-  @ApiProperty() versionNumber: number;
+  @ApiProperty({ type: 'integer' }) versionNumber: number;
   @ApiProperty() signatoryName: string;
   @ApiProperty() signatoryRole: string;
   @ApiProperty({ format: 'date' }) signedOn: string;
@@ -296,24 +307,24 @@ export class SignatureDto {
 export class ContributionDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
   @ApiProperty() councilName: string;
-  @ApiProperty({ nullable: true, type: Number }) amountPence: number | null;
+  @ApiProperty({ nullable: true, type: 'integer' }) amountPence: number | null;
   @ApiProperty({ nullable: true, type: String }) description: string | null;
 }
 
 export class DocumentDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() versionNumber: number;
+  @ApiProperty({ type: 'integer' }) versionNumber: number;
   @ApiProperty({ enum: DOCUMENT_KINDS }) kind: string;
   @ApiProperty() fileName: string;
   @ApiProperty() contentType: string;
-  @ApiProperty() sizeBytes: number;
+  @ApiProperty({ type: 'integer' }) sizeBytes: number;
   @ApiProperty({ description: 'SHA-256 of the bytes, hex' }) sha256: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
 export class AgreementVersionDto {
-  @ApiProperty() number: number;
+  @ApiProperty({ type: 'integer' }) number: number;
   @ApiProperty({ enum: VERSION_STATUSES }) status: string;
   @ApiProperty() title: string;
   @ApiProperty({ nullable: true, type: String }) summary: string | null;
@@ -322,14 +333,14 @@ export class AgreementVersionDto {
   @ApiProperty({ format: 'date', nullable: true, type: String }) reviewDate: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String }) endDate: string | null;
   @ApiProperty({ nullable: true, type: String }) changeNote: string | null;
-  @ApiProperty({ description: 'How many times it was submitted' }) round: number;
+  @ApiProperty({ type: 'integer', description: 'How many times it was submitted' }) round: number;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) submittedAt: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String }) inForceFrom: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) supersededAt: string | null;
   @ApiProperty({ type: [ContributionDto] }) contributions: ContributionDto[];
-  @ApiProperty({ type: [DecisionDto], description: 'Every round, oldest first' })
-  decisions: DecisionDto[];
+  @ApiProperty({ type: [AgreementDecisionDto], description: 'Every round, oldest first' })
+  decisions: AgreementDecisionDto[];
   @ApiProperty({ type: [SignatureDto] }) signatures: SignatureDto[];
   @ApiProperty({ type: [DocumentDto] }) documents: DocumentDto[];
 }
@@ -342,9 +353,9 @@ export class AgreementSummaryDto {
   @ApiProperty({ type: CouncilRefDto }) initiatingCouncil: CouncilRefDto;
   @ApiProperty({ type: CouncilRefDto, nullable: true }) partnership: CouncilRefDto | null;
   @ApiProperty({ type: [CouncilRefDto] }) parties: CouncilRefDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'The version in force' })
+  @ApiProperty({ nullable: true, type: 'integer', description: 'The version in force' })
   currentVersion: number | null;
-  @ApiProperty() latestVersion: number;
+  @ApiProperty({ type: 'integer' }) latestVersion: number;
   @ApiProperty({ format: 'date', nullable: true, type: String }) startDate: string | null;
   @ApiProperty({ format: 'date', nullable: true, type: String, description: 'Next review' })
   reviewDate: string | null;
@@ -354,7 +365,7 @@ export class AgreementSummaryDto {
   endKind: string | null;
   @ApiProperty({ nullable: true, type: String }) endReason: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) endedByCouncilId: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination';
+import { PageQueryDto, PageOf } from '../../common/pagination';
 
 export class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'users' })
@@ -44,7 +44,4 @@ export class AuditEventDto {
   requestId: string | null;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditEventDto] }) data: AuditEventDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class AuditPageDto extends PageOf(AuditEventDto) {}

@@ -23,7 +23,11 @@ export class RefreshDto {
 export class TokensDto {
   @ApiProperty() accessToken: string;
   @ApiProperty() refreshToken: string;
-  @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
+  @ApiProperty({
+    type: 'integer',
+    example: 900,
+    description: 'Seconds until the access token expires',
+  })
   expiresIn: number;
 }
 

@@ -1,3 +1,4 @@
+import { PageOf } from '../../common/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
@@ -50,10 +51,7 @@ export class CouncilDto extends CouncilDirectoryEntryDto {
   version?: number;
 }
 
-export class CouncilPageDto {
-  @ApiProperty({ type: [CouncilDirectoryEntryDto] }) data: CouncilDirectoryEntryDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class CouncilPageDto extends PageOf(CouncilDirectoryEntryDto) {}
 
 /** Onboarding starts from the register entry: give its GSS code or its register code. */
 export class OnboardCouncilDto {

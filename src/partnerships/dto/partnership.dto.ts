@@ -1,3 +1,4 @@
+import { PageOf } from '../../common/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -41,10 +42,7 @@ export class PartnershipDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class PartnershipPageDto {
-  @ApiProperty({ type: [PartnershipDto] }) data: PartnershipDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class PartnershipPageDto extends PageOf(PartnershipDto) {}
 
 export class CreatePartnershipDto {
   @ApiProperty({ example: 'Clyde Valley Community Planning Partnership' })
@@ -101,10 +99,7 @@ export class MemberDto {
   @ApiProperty({ type: 'integer' }) version: number;
 }
 
-export class MemberPageDto {
-  @ApiProperty({ type: [MemberDto] }) data: MemberDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class MemberPageDto extends PageOf(MemberDto) {}
 
 export class MemberQueryDto {
   @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 100 })

@@ -192,13 +192,13 @@ export class CreateReportDto extends TextsDto {
 }
 
 export class UpdateReportDto extends HeaderDto {
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer' }) @IsInt() @Min(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) title?: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() periodTo?: string;
 }
 
 export class UpdateSectionDto {
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer' }) @IsInt() @Min(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) heading?: string;
   @ApiPropertyOptional({ description: 'Left out of the public edition' })
   @IsOptional()
@@ -244,7 +244,7 @@ export class UpdateSectionDto {
 }
 
 export class SubmitReportDto {
-  @ApiProperty() @IsInt() @Min(1) version: number;
+  @ApiProperty({ type: 'integer' }) @IsInt() @Min(1) version: number;
 }
 
 export class ReturnReportDto extends SubmitReportDto {
@@ -318,7 +318,7 @@ export class CreateScheduleDto {
 
 export class ReportSectionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() position: number;
+  @ApiProperty({ type: 'integer' }) position: number;
   @ApiProperty({
     enum: [
       'text',
@@ -333,14 +333,16 @@ export class ReportSectionDto {
   @ApiProperty({ example: 'purpose' }) key: string;
   @ApiProperty({ example: 'PURPOSE' }) heading: string;
   @ApiProperty({
-    description: "The section's content, by kind (see README, Reports)",
-    type: Object,
+    description:
+      "The section's content, by kind (see README, Reports): free-form JSON, as the renderers read it",
+    type: 'object',
+    additionalProperties: true,
   })
   content: Record<string, unknown>;
   @ApiProperty() internal: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) workstreamId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) agreementId: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
 }
 
 export class ReportDto {
@@ -376,7 +378,7 @@ export class ReportDto {
   @ApiProperty({ format: 'date', nullable: true, type: String }) accountableDirectorOn:
     string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) approvedAt: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ type: [ReportSectionDto], description: 'In order; frozen once submitted' })
@@ -393,7 +395,7 @@ export class ReportSummaryDto {
   @ApiProperty({ format: 'date' }) periodTo: string;
   @ApiProperty({ enum: VISIBILITIES }) visibility: string;
   @ApiProperty({ enum: REPORT_STATUSES }) status: string;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
 }
 
 export class ReportPageDto extends PageOf(ReportSummaryDto) {}
@@ -415,7 +417,7 @@ export class ScheduleDto {
   })
   reportId: string | null;
   @ApiProperty({ description: 'Due date passed and no report yet' }) overdue: boolean;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer' }) version: number;
 }
 
 export class SchedulePageDto extends PageOf(ScheduleDto) {}

@@ -1,3 +1,4 @@
+import { PageOf } from '../../common/pagination';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
 import { IsNormalizedEmail } from '../../common/email';
@@ -28,10 +29,7 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class UserPageDto {
-  @ApiProperty({ type: [UserDto] }) data: UserDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class UserPageDto extends PageOf(UserDto) {}
 
 export class CreateUserDto {
   @ApiProperty({

@@ -152,7 +152,10 @@ export class DashboardDto {
   })
   workstreams: DashboardWorkstreamsDto;
   @ApiProperty({ type: 'integer' }) overdueMilestones: number;
-  @ApiProperty({ description: 'Open risks scoring 15 or more (likelihood × impact)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Open risks scoring 15 or more (likelihood × impact)',
+  })
   openHighRisks: number;
   @ApiProperty({
     type: DashboardSavingsDto,

@@ -14,7 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
-import { PageQueryDto } from '../../common/pagination';
+import { PageQueryDto, PageOf } from '../../common/pagination';
 import { IsFinancialYear } from '../financial-year';
 import { PHASES, STARTING_PHASES } from '../phase';
 
@@ -77,10 +77,7 @@ export class WorkstreamDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class WorkstreamPageDto {
-  @ApiProperty({ type: [WorkstreamDto] }) data: WorkstreamDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class WorkstreamPageDto extends PageOf(WorkstreamDto) {}
 
 export class WorkstreamQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnershipId?: string;
@@ -248,10 +245,7 @@ export class PhaseChangeDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class PhaseChangePageDto {
-  @ApiProperty({ type: [PhaseChangeDto] }) data: PhaseChangeDto[];
-  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
-}
+export class PhaseChangePageDto extends PageOf(PhaseChangeDto) {}
 
 export class ServiceAreaDto {
   @ApiProperty({ example: 'waste' }) code: string;
