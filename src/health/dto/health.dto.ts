@@ -4,9 +4,11 @@ const INDICATORS = {
   type: 'object' as const,
   additionalProperties: {
     type: 'object' as const,
-    properties: { status: { type: 'string' as const, enum: ['up', 'down'] } },
+    properties: {
+      status: { type: 'string' as const, enum: ['up', 'down'] },
+      message: { type: 'string' as const, description: 'Why it is down' },
+    },
     required: ['status'],
-    additionalProperties: true,
   },
   example: { database: { status: 'up' } },
 };
