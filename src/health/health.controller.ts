@@ -16,7 +16,8 @@ export class HealthController {
   @Get()
   @Public()
   @SkipTransaction()
-  @HealthCheck({ swaggerDocumentation: false })
+  // Documented here (HealthDto, problem+json), not by terminus; noCache is its default, stated.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Whether the service and its database are up', operationId: 'health' })
   @ApiOkResponse({ type: HealthDto, description: 'The service and its database are up' })
   @ApiProblem(
