@@ -6,7 +6,7 @@
  * true enough to generate a typed client from.
  */
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, ParameterObject, SwaggerModule } from '@nestjs/swagger';
 
 const DESCRIPTION = [
   'Shared services and joint working between UK councils: partnerships, co-operation',
@@ -25,6 +25,24 @@ const DESCRIPTION = [
 const fallbackOperationId = (controllerKey: string, methodKey: string) =>
   `${controllerKey.replace(/Controller$/, '')}_${methodKey}`;
 
+/**
+ * Path parameters come out of Nest as bare strings. Every one is a record's UUID (README, API
+ * conventions), except an agreement version's `number`; any other answers 404 (src/common/ids.ts).
+ */
+function typePathParameters(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of [item.get, item.post, item.put, item.patch, item.delete]) {
+      for (const parameter of (op?.parameters ?? []) as ParameterObject[]) {
+        if (parameter.in !== 'path') continue;
+        parameter.schema =
+          parameter.name === 'number'
+            ? { type: 'integer', minimum: 1, example: 1 }
+            : { type: 'string', format: 'uuid' };
+      }
+    }
+  }
+}
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Joint Working Hub API')
@@ -32,7 +50,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, { operationIdFactory: fallbackOperationId });
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: fallbackOperationId,
+  });
+  typePathParameters(document);
+  return document;
 }
 
 export function setUpOpenApi(app: INestApplication): void {

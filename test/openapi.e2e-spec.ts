@@ -147,7 +147,7 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(faults).toEqual([]);
   });
 
-  it('types every property: no bare object unless free-form, ids as uuid, dates and timestamps by format', () => {
+  it('types every property and parameter: no bare object unless free-form, no float, ids as uuid, dates and timestamps by format', () => {
     const untyped: string[] = [];
     const formats: string[] = [];
     for (const [name, schema] of Object.entries(doc.components.schemas)) {
@@ -157,6 +157,8 @@ describe('the OpenAPI document at /docs-json', () => {
         const bare = s.type === 'object' && !composite && !s.properties && !s.additionalProperties;
         if (bare || (s.additionalProperties === true && !FREE_FORM.includes(path)))
           untyped.push(`${path}: a bare object`);
+        // Money is integer pence and every count a whole number: nothing is a float.
+        if (s.type === 'number') formats.push(`${path}: number, not integer`);
         const key = path.split('.').pop() ?? '';
         if (s.type !== 'string' || NOT_UUID.includes(path) || DATE_AT.includes(path)) return;
         if (/Ids?(\[\])?$/.test(key) && s.format !== 'uuid') formats.push(`${path}: not uuid`);
@@ -171,6 +173,22 @@ describe('the OpenAPI document at /docs-json', () => {
       for (const p of op.parameters ?? [])
         if (/Id$/.test(p.name) && p.in === 'query' && p.name !== 'entityId')
           expect(`${path} ${p.name} ${p.schema?.format}`).toBe(`${path} ${p.name} uuid`);
+    const floats = ops.flatMap(({ path, op }) =>
+      (op.parameters ?? [])
+        .filter((p) => p.schema?.type === 'number')
+        .map((p) => `${path} ${p.name}`),
+    );
+    expect(floats).toEqual([]);
+    const pathParameters = ops.flatMap(({ path, op }) =>
+      (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => ({ path, ...p })),
+    );
+    expect(
+      pathParameters
+        .filter((p) =>
+          p.name === 'number' ? p.schema?.type !== 'integer' : p.schema?.format !== 'uuid',
+        )
+        .map((p) => `${p.path} ${p.name}`),
+    ).toEqual([]);
   });
 
   it('documents every list as { data, nextCursor }, nextCursor a string or null', () => {
