@@ -17,7 +17,6 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
-  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -25,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { contentDisposition } from '../common/content-disposition';
@@ -85,7 +84,7 @@ export class AgreementsController {
   @Post()
   @CheckPolicies((ability) => ability.can('create', 'Agreement'))
   @ApiOperation({ summary: 'Start a draft agreement (version 1)', operationId: 'createAgreement' })
-  @ApiCreatedResponse({ type: AgreementDto })
+  @ApiCreatedAt(AgreementDto)
   @ApiProblem(403)
   @ApiBodyProblems()
   async create(
@@ -278,7 +277,7 @@ export class AgreementsController {
   })
   @ApiConsumes(PDF, DOCX, 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiCreatedResponse({ type: DocumentDto })
+  @ApiCreatedAt(DocumentDto)
   @ApiProblem(403)
   @ApiProblem(413, 'Over 20 MB: nothing is stored')
   @ApiProblem(415, 'Neither a PDF nor a DOCX')

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { LoginThrottlerGuard } from './login-throttler.guard';
-import { ApiBodyProblems, ApiProblem } from '../common/problem-responses';
+import { ApiBodyProblems, ApiProblem } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor, Public, SkipTransaction } from '../tenancy/decorators';
 import { AuthService } from './auth.service';

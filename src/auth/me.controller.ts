@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblem } from '../common/problem-responses';
+import { ApiProblem } from '../common/api-responses';
 import { PackRule, packRules } from '@casl/ability/extra';
 import { CouncilsService } from '../councils/councils.service';
 import { Actor } from '../tenancy/actor';

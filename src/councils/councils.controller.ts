@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CouncilsService } from './councils.service';
@@ -51,10 +45,7 @@ export class CouncilsController {
     description: 'Platform admins, by GSS code or register code.',
     operationId: 'onboardCouncil',
   })
-  @ApiCreatedResponse({
-    type: CouncilDto,
-    headers: { Location: { description: 'The new council', schema: { type: 'string' } } },
-  })
+  @ApiCreatedAt(CouncilDto)
   @ApiBodyProblems()
   @ApiProblem(403)
   @ApiProblem(404, 'No authority in the register with that code')

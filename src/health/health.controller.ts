@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { ApiProblem } from '../common/problem-responses';
+import { ApiProblem } from '../common/api-responses';
 import { HealthDto } from './dto/health.dto';
 import { Public, SkipTransaction } from '../tenancy/decorators';
 

@@ -12,7 +12,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -20,7 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -71,10 +70,7 @@ export class PartnershipsController {
     description: 'A council admin starts it with their council as its administering council.',
     operationId: 'createPartnership',
   })
-  @ApiCreatedResponse({
-    type: PartnershipDto,
-    headers: { Location: { description: 'The new partnership', schema: { type: 'string' } } },
-  })
+  @ApiCreatedAt(PartnershipDto)
   @ApiBodyProblems()
   @ApiProblem(403, 'Council admins start partnerships for their own council')
   async create(
@@ -152,10 +148,7 @@ export class PartnershipsController {
   @Post(':id/members')
   @readable
   @ApiOperation({ summary: 'Add a member council', operationId: 'addPartnershipMember' })
-  @ApiCreatedResponse({
-    type: MemberDto,
-    headers: { Location: { description: 'The new membership', schema: { type: 'string' } } },
-  })
+  @ApiCreatedAt(MemberDto)
   @ApiBodyProblems()
   @ApiProblem(403, ADMINS_ONLY)
   @ApiProblem(404, NOT_OURS)

@@ -11,18 +11,11 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
 import { ValidationProblem } from '../common/problem';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { contentDisposition } from '../common/content-disposition';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
@@ -109,7 +102,7 @@ export class ReportsController {
     summary: 'Compose a draft report from live data as at periodTo',
     operationId: 'createReport',
   })
-  @ApiCreatedResponse({ type: ReportDto })
+  @ApiCreatedAt(ReportDto)
   @ApiProblem(403)
   @ApiBodyProblems()
   async create(
@@ -278,7 +271,7 @@ export class ReportSchedulesController {
     summary: 'Schedule a progress report on a workstream, partnership or agreement',
     operationId: 'createReportSchedule',
   })
-  @ApiCreatedResponse({ type: ScheduleDto })
+  @ApiCreatedAt(ScheduleDto)
   @ApiProblem(403)
   @ApiBodyProblems()
   async create(

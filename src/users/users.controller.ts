@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
@@ -50,10 +44,7 @@ export class UsersController {
     description: 'The user is `invited`: a one-time code to set their password is mailed.',
     operationId: 'createUser',
   })
-  @ApiCreatedResponse({
-    type: UserDto,
-    headers: { Location: { description: 'The new user', schema: { type: 'string' } } },
-  })
+  @ApiCreatedAt(UserDto)
   @ApiBodyProblems()
   @ApiProblem(403)
   @ApiProblem(409, 'A user with that email exists')

@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {

@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -66,7 +60,7 @@ export class ParticipationController {
 
   @Post('participants')
   @readable
-  @ApiCreatedResponse({ type: ParticipantDto, description: "Your council's participation" })
+  @ApiCreatedAt(ParticipantDto, "Your council's participation")
   @ApiProblem(409, 'Committed without an approved business case, or already taking part')
   @ApiOperation({
     summary: "Record your council's participation and own priority rank",
@@ -124,7 +118,7 @@ export class ParticipationController {
 
   @Post('business-cases')
   @readable
-  @ApiCreatedResponse({ type: BusinessCaseDto, description: 'The next version' })
+  @ApiCreatedAt(BusinessCaseDto, 'The next version')
   @ApiOperation({
     summary: 'Draft the next business case (lead authorities)',
     operationId: 'createBusinessCase',
@@ -186,7 +180,7 @@ export class ParticipationController {
 
   @Post('business-cases/:caseId/decisions')
   @readable
-  @ApiCreatedResponse({ type: DecisionDto, description: "Your council's decision on this version" })
+  @ApiCreatedAt(DecisionDto, "Your council's decision on this version")
   @ApiProblem(409, 'A draft business case, or already decided')
   @ApiOperation({
     summary: "Record your council's decision on a business case",
@@ -249,7 +243,7 @@ export class ParticipationController {
 
   @Post('savings')
   @readable
-  @ApiCreatedResponse({ type: SavingsLineDto, description: "A line of your council's savings" })
+  @ApiCreatedAt(SavingsLineDto, "A line of your council's savings")
   @ApiProblem(409, 'A line for that year and kind exists')
   @ApiOperation({
     summary: "Add a line of your council's planned and realised savings",

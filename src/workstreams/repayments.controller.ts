@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import { CreateRepaymentDto, RepaymentDto, UpdateRepaymentDto } from './dto/repayment.dto';
@@ -52,7 +46,7 @@ export class RepaymentsController {
 
   @Post()
   @readable
-  @ApiCreatedResponse({ type: RepaymentDto })
+  @ApiCreatedAt(RepaymentDto)
   @ApiOperation({
     summary: 'Record a repayment under a funding line (lead authorities)',
     operationId: 'createRepayment',

@@ -1,14 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageOf, PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -71,10 +65,7 @@ export class WorkstreamRecordsController {
 
   @Post('status-updates')
   @readable
-  @ApiCreatedResponse({
-    type: StatusUpdateDto,
-    description: 'Appended; the workstream shows it as its latest',
-  })
+  @ApiCreatedAt(StatusUpdateDto, 'Appended; the workstream shows it as its latest')
   @ApiOperation({
     summary: 'Report progress: a status update with its RAG',
     operationId: 'createStatusUpdate',
@@ -111,7 +102,7 @@ export class WorkstreamRecordsController {
 
   @Post('milestones')
   @readable
-  @ApiCreatedResponse({ type: MilestoneDto })
+  @ApiCreatedAt(MilestoneDto)
   @ApiOperation({ summary: 'Add a milestone', operationId: 'createMilestone' })
   @ApiBodyProblems()
   @ApiProblem(403, LEAD_ONLY)
@@ -165,7 +156,7 @@ export class WorkstreamRecordsController {
 
   @Post('actions')
   @readable
-  @ApiCreatedResponse({ type: KeyActionDto })
+  @ApiCreatedAt(KeyActionDto)
   @ApiOperation({ summary: 'Add a key action', operationId: 'createKeyAction' })
   @ApiBodyProblems()
   @ApiProblem(403, LEAD_ONLY)
@@ -212,7 +203,7 @@ export class WorkstreamRecordsController {
 
   @Post('risks')
   @readable
-  @ApiCreatedResponse({ type: RiskDto })
+  @ApiCreatedAt(RiskDto)
   @ApiOperation({ summary: 'Add a risk', operationId: 'createRisk' })
   @ApiBodyProblems()
   @ApiProblem(403, LEAD_ONLY)
@@ -258,7 +249,7 @@ export class WorkstreamRecordsController {
 
   @Post('funding')
   @readable
-  @ApiCreatedResponse({ type: FundingLineDto })
+  @ApiCreatedAt(FundingLineDto)
   @ApiOperation({
     summary: 'Add a funding line, with its repayment thresholds',
     operationId: 'createFundingLine',

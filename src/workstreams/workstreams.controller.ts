@@ -1,14 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PageQueryDto } from '../common/pagination';
-import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/problem-responses';
+import { ApiCreatedAt, ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -59,10 +53,7 @@ export class WorkstreamsController {
       'Shared, in a partnership your council is a member of, or private to your council.',
     operationId: 'createWorkstream',
   })
-  @ApiCreatedResponse({
-    type: WorkstreamDto,
-    headers: { Location: { description: 'The new workstream', schema: { type: 'string' } } },
-  })
+  @ApiCreatedAt(WorkstreamDto)
   @ApiBodyProblems()
   @ApiProblem(403, 'Your role or council may not start one there')
   @ApiProblem(404, 'Not a partnership your council may see')

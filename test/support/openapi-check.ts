@@ -42,7 +42,11 @@ export interface OperationObject {
   requestBody?: { content: Record<string, { schema?: Schema }> };
   responses: Record<
     string,
-    { description?: string; content?: Record<string, { schema?: Schema }> }
+    {
+      description?: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema?: Schema }>;
+    }
   >;
 }
 
@@ -180,6 +184,11 @@ export class AnswerChecker {
     this.checked.add(`${route} ${res.status}`);
     const answer = op.responses[String(res.status)];
     if (!answer) return [`${route} answered ${res.status}, which it does not document`];
+    const located = res.headers.location !== undefined;
+    if (located !== Boolean(answer.headers?.Location))
+      return [
+        `${route} ${res.status}: Location ${located ? 'sent but not documented' : 'documented but not sent'}`,
+      ];
     const type = String(res.headers['content-type'] ?? '').split(';')[0];
     if (!answer.content)
       return type && res.text ? [`${route} ${res.status}: a body not documented`] : [];

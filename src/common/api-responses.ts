@@ -1,10 +1,11 @@
 /**
- * The error answers of a route in the OpenAPI document, each `application/problem+json` with
- * the one shape `ProblemDetailsFilter` sends (`ProblemDto`). A controller names the statuses
- * its routes can answer; a description says when, where the default would not.
+ * Answers as the OpenAPI document shows them. Errors: each `application/problem+json` with the
+ * one shape `ProblemDetailsFilter` sends (`ProblemDto`); a controller names the statuses its
+ * routes can answer, and a description says when, where the default would not. Creations: 201
+ * with the new record and its `Location`.
  */
-import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { Type, applyDecorators } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ProblemDto } from './problem';
 
 export const PROBLEM_JSON = 'application/problem+json';
@@ -54,3 +55,17 @@ export function ApiProblems(...statuses: ProblemStatus[]) {
 
 /** What any JSON body can answer: invalid fields, too large, not JSON. */
 export const ApiBodyProblems = () => ApiProblems(400, 413, 415);
+
+/** 201: the new record, and its address in `Location`. */
+export function ApiCreatedAt(type: Type<unknown>, description?: string) {
+  return ApiCreatedResponse({
+    type,
+    description,
+    headers: {
+      Location: {
+        description: 'The new record',
+        schema: { type: 'string', format: 'uri-reference' },
+      },
+    },
+  });
+}
