@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { CLIENT } from './support/openapi-client';
@@ -189,6 +189,28 @@ describe('the OpenAPI document at /docs-json', () => {
         )
         .map((p) => `${p.path} ${p.name}`),
     ).toEqual([]);
+  });
+
+  it('takes every schema from one class: no two documented classes share a name', () => {
+    // Nest names a schema by its class; a second class of the same name would silently
+    // replace the first (an agreement's decision once stood in for a business case's).
+    const src = join(__dirname, '..', 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => /(^|\/)dto\/[^/]+\.ts$/.test(f) || /^common\/(problem|pagination)\.ts$/.test(f),
+    );
+    const classes = new Map<string, Set<unknown>>();
+    for (const file of files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const exported = require(join(src, file)) as Record<string, unknown>;
+      for (const value of Object.values(exported)) {
+        if (typeof value !== 'function') continue;
+        const name = (value as { name: string }).name;
+        if (!doc.components.schemas[name]) continue;
+        classes.set(name, (classes.get(name) ?? new Set()).add(value));
+      }
+    }
+    expect(classes.size).toBeGreaterThan(50);
+    expect([...classes].filter(([, found]) => found.size > 1).map(([name]) => name)).toEqual([]);
   });
 
   it('documents every list as { data, nextCursor }, nextCursor a string or null', () => {

@@ -49,7 +49,7 @@ import {
   TerminateDto,
   UpdateAgreementDto,
   VersionPageDto,
-  Versioned,
+  SubmitAgreementDto,
 } from './dto/agreement.dto';
 
 const readable = CheckPolicies((ability) => ability.can('read', 'Agreement'));
@@ -133,7 +133,7 @@ export class AgreementsController {
   @ApiProblem(409)
   @ApiBodyProblems()
   @ApiProblem(404, NOT_PARTY)
-  submit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: Versioned) {
+  submit(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: SubmitAgreementDto) {
     return this.agreements.submit(actor, id, body.version);
   }
 

@@ -208,6 +208,8 @@ export class SignDto extends ActForPartyDto {
   @ApiProperty({ format: 'date' }) @IsCalendarDate() signedOn: string;
 }
 
+export class SubmitAgreementDto extends Versioned {}
+
 export class StartReviewDto extends Versioned {}
 
 export class ReviewDto extends Versioned {
