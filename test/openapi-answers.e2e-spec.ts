@@ -375,6 +375,8 @@ describe('the answers the OpenAPI document describes', () => {
     await answer(ivcOfficer, 'GET /api/v1/reports/due', '/reports/due', undefined, 200);
 
     // Errors, each a problem.
+    await answer(ivcOfficer, 'GET /api/v1/me', '/me?x=%00', undefined, 400);
+    await answer(ivcOfficer, `GET ${W}`, `/workstreams/${id}%00`, undefined, 400);
     await answer(undefined, 'GET /api/v1/me', '/me', undefined, 401);
     await answer(
       ivcOfficer,

@@ -119,7 +119,9 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(problem.required).toEqual(['type', 'title', 'status', 'detail', 'instance']);
   });
 
-  it('documents 400, 413 and 415 for a JSON body, 400 for a query and 404 for a path with an id', () => {
+  it('documents 400 everywhere, 413 and 415 for a JSON body, and 404 for a path with an id', () => {
+    // Any URL can carry a bad percent-encoding, a NUL or a lone surrogate (request-input.ts).
+    expect(ops.filter(({ op }) => !op.responses['400']).map(routeOf)).toEqual([]);
     const faults = ops.flatMap((entry) => {
       const { op, path } = entry;
       const has = (status: number) => Boolean(op.responses[String(status)]);

@@ -64,7 +64,7 @@ const NOT_PARTY = 'Not an agreement your council is party to, or no such version
 
 @ApiTags('agreements')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('agreements')
 export class AgreementsController {
   constructor(

@@ -17,6 +17,7 @@ import { LoginDto, RefreshDto, ResetRequestDto, SetPasswordDto, TokensDto } from
 import { InvitationsService } from '../users/invitations.service';
 
 @ApiTags('auth')
+@ApiProblem(400)
 @Controller('auth')
 @SkipTransaction()
 export class AuthController {

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblem } from '../common/api-responses';
+import { ApiProblems } from '../common/api-responses';
 import { PackRule, packRules } from '@casl/ability/extra';
 import { CouncilsService } from '../councils/councils.service';
 import { Actor } from '../tenancy/actor';
@@ -22,7 +22,7 @@ export class MeController {
   @CheckPolicies(() => true)
   @ApiOperation({ summary: 'You: your user, council and abilities', operationId: 'getMe' })
   @ApiOkResponse({ type: MeDto })
-  @ApiProblem(401)
+  @ApiProblems(400, 401)
   async me(@CurrentActor() actor: Actor): Promise<MeDto> {
     return {
       user: await this.users.get(actor, actor.userId),

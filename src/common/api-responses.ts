@@ -13,7 +13,7 @@ export const PROBLEM_JSON = 'application/problem+json';
 export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
 
 const WHEN: Record<ProblemStatus, string> = {
-  400: 'Invalid input; `errors` names each field at fault',
+  400: 'Invalid input: a field or parameter (named in `errors`), or a malformed URL',
   401: 'No valid access token: sign in, or refresh the token',
   403: 'Your role or council may not do this',
   404: 'No such record, or not one your council may see',

@@ -10,7 +10,7 @@ import { CouncilDto, CouncilPageDto, OnboardCouncilDto, UpdateCouncilDto } from 
 
 @ApiTags('councils')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('councils')
 export class CouncilsController {
   constructor(private readonly councils: CouncilsService) {}

@@ -6,6 +6,7 @@ import { HealthDto } from './dto/health.dto';
 import { Public, SkipTransaction } from '../tenancy/decorators';
 
 @ApiTags('health')
+@ApiProblem(400)
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblem } from '../common/api-responses';
 import { Public, SkipTransaction } from '../tenancy/decorators';
 import { IndexDto } from './dto/health.dto';
 
@@ -16,6 +17,7 @@ const INDEX: IndexDto = {
 
 /** `/` and `/api/v1`: where to go next, for a person or a client that starts at the top. */
 @ApiTags('health')
+@ApiProblem(400)
 @Controller()
 export class IndexController {
   @Get()

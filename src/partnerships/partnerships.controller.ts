@@ -46,7 +46,7 @@ const ADMINS_ONLY = "Only the administering council's admins manage it";
 
 @ApiTags('partnerships')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('partnerships')
 export class PartnershipsController {
   constructor(

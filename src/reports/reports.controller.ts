@@ -64,7 +64,7 @@ const NOT_READABLE = 'Not a report your council may read, or no such section';
 
 @ApiTags('reports')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('reports')
 export class ReportsController {
   constructor(
@@ -260,7 +260,7 @@ export class ReportsController {
 
 @ApiTags('reports')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('report-schedules')
 export class ReportSchedulesController {
   constructor(private readonly schedules: ReportSchedulesService) {}

@@ -10,7 +10,7 @@ import { UsersService } from './users.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

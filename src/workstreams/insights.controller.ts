@@ -21,7 +21,7 @@ import { ServiceAreasService } from './service-areas.service';
 
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller()
 export class InsightsController {
   constructor(

@@ -36,7 +36,7 @@ const caseScope = (caseId: string) => ({ business_case_id: caseId });
  */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('workstreams/:id')
 export class ParticipationController {
   constructor(private readonly records: WorkstreamRecordsService) {}

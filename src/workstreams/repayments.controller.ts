@@ -23,7 +23,7 @@ const lineScope = (fundingId: string) => ({ funding_line_id: fundingId });
  */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('workstreams/:id/funding/:fundingId/repayments')
 export class RepaymentsController {
   constructor(private readonly records: WorkstreamRecordsService) {}

@@ -41,7 +41,7 @@ const LEAD_ONLY = 'Your council does not lead this workstream';
 /** The records the lead authorities keep: status updates, milestones, key actions, risks, funding. */
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('workstreams/:id')
 export class WorkstreamRecordsController {
   constructor(private readonly records: WorkstreamRecordsService) {}

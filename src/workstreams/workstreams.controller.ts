@@ -21,7 +21,7 @@ const NOT_VISIBLE = 'Not a workstream your council may see';
 
 @ApiTags('workstreams')
 @ApiBearerAuth()
-@ApiProblems(401)
+@ApiProblems(400, 401)
 @Controller('workstreams')
 export class WorkstreamsController {
   constructor(private readonly workstreams: WorkstreamsService) {}
