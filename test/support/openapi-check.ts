@@ -94,7 +94,10 @@ export async function generateTypes(doc: OpenApiDocument, dir: string): Promise<
   const output = join(dir, 'api.d.ts');
   writeFileSync(input, JSON.stringify(doc));
   const cli = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
-  await run(process.execPath, [cli, input, '--output', output], { cwd: ROOT });
+  // As README (Generating a client): a field with a default stays optional in a request.
+  await run(process.execPath, [cli, input, '--default-non-nullable=false', '--output', output], {
+    cwd: ROOT,
+  });
   return output;
 }
 

@@ -19,6 +19,7 @@ type Problem = List['responses'][401]['content']['application/problem+json'];
 type Workstream = Page['data'][number];
 type Update = paths['/api/v1/workstreams/{id}']['patch']['requestBody']['content']['application/json'];
 type User = components['schemas']['UserDto'];
+type Create = paths['/api/v1/workstreams']['post']['requestBody']['content']['application/json'];
 
 holds<Is<Tokens['accessToken'], string>>();
 holds<Is<Tokens['expiresIn'], number>>();
@@ -35,6 +36,8 @@ holds<Is<Update['priorityRank'], number | null | undefined>>();
 holds<Is<User['jobTitle'], string | null>>();
 holds<Is<User['councilId'], string | null>>();
 holds<Is<Problem['status'], number>>();
+holds<Is<Create['phase'], 'idea' | 'research' | 'business_case' | undefined>>();
+export const waste: Create = { title: 'An integrated waste management approach', serviceArea: 'waste' };
 holds<Is<Problem['errors'], components['schemas']['FieldErrorDto'][] | undefined>>();
 
 export async function firstWorkstreamTitle(base: string): Promise<string | undefined> {
