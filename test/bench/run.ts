@@ -26,7 +26,7 @@
 import autocannon from 'autocannon';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/config/configuration';
@@ -221,10 +221,20 @@ async function startService(
       DEMO_DATA: 'false',
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       BENCH_CAPTURE_FILE: captureFile,
+      ...startEnvironment(),
     },
     port,
     '/health',
   );
+}
+
+/** The variables `npm start` sets before `node` (package.json): the service runs as it would. */
+function startEnvironment(): Record<string, string> {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [assignments] = scripts.start.split(/\bexec\b/);
+  return Object.fromEntries([...assignments.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
 }
 
 async function signIn(url: string): Promise<Record<string, string>> {
@@ -418,7 +428,7 @@ function barePage(bench: Bench, listBody: string): { url: string; script: string
     sessionId: '',
     requestId: 'bench',
   });
-  const literal = sql.replace(/\$(\d+)/g, (_, n: string) => `'${values[Number(n) - 1]}'`);
+  const literal = sql.replace(/\$(\d+)/g, (_, n: string) => `'${String(values[Number(n) - 1])}'`);
   return { url: bench.database.ownerUrl, script: `BEGIN;\n${literal};\n${select}COMMIT;\n` };
 }
 
