@@ -13,12 +13,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync } from 'node:fs';
 import { IncomingMessage, Server } from 'node:http';
 import * as pg from 'pg';
+import { BEGINS_TRANSACTION } from '../src/database/begin-with';
 
 /** One statement as the service sent it. */
 export interface CapturedStatement {
   user: string;
   text: string;
   values: (string | null)[];
+  /** Sent with `START TRANSACTION` ahead of it, in one round trip (src/database/begin-with.ts). */
+  begins?: true;
+  /** Sent as this named prepared statement (src/database/prepared-statements.ts). */
+  name?: string;
 }
 
 // pg's own conversion of a JavaScript value to the text it sends (dates, arrays, JSON).
@@ -46,12 +51,15 @@ if (file) {
       const config = (typeof first === 'string' ? { text: first } : first) as {
         text?: string;
         values?: unknown[];
+        name?: string;
       };
       const values = Array.isArray(second) ? (second as unknown[]) : (config.values ?? []);
       const statement: CapturedStatement = {
         user: this.user ?? '',
         text: config.text ?? '',
         values: values.map(textOf),
+        ...((config as Record<symbol, unknown>)[BEGINS_TRANSACTION] ? { begins: true } : {}),
+        ...(config.name ? { name: config.name } : {}),
       };
       appendFileSync(file, `${JSON.stringify(statement)}\n`);
     }

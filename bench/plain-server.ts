@@ -1,8 +1,9 @@
 /**
  * The cost floor of `GET /api/v1/workstreams` in Node: a plain `http` + `pg` server with the
- * service's JWT check (HS256, issuer, audience, via jsonwebtoken), its `auth_actor` lookup on
- * the sign-in role's pool and the SQL the service sent for the list (captured from the service
- * by bench/capture-sql.ts), with the settings proof made fresh per request by the service's own
+ * service's JWT check (HS256, issuer, audience, via jsonwebtoken), its caller lookup (the
+ * service's ActorResolver on the sign-in role's pool: kept callers are confirmed by the
+ * settings statement) and the SQL the service sent for the list (captured from the service by
+ * bench/capture-sql.ts), with the settings proof made fresh per request by the service's own
  * `settingsStatement`. It answers the same body, byte for byte (the benchmark checks), and
  * nothing else: any other path is a 404.
  *
@@ -16,19 +17,18 @@ import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as jwt from 'jsonwebtoken';
 import { Pool, PoolClient, QueryResult } from 'pg';
+import { beginWith } from '../src/database/begin-with';
 import { encodeCursor, useCursorSecret } from '../src/common/pagination';
 import { SettingsProver } from '../src/database/settings-proof';
+import { SignInDatabase } from '../src/database/sign-in-database';
+import { Actor } from '../src/tenancy/actor';
+import { ActorResolver } from '../src/tenancy/actor-resolver';
+import { settingsFor } from '../src/tenancy/request-context';
 import { settingsStatement } from '../src/tenancy/tenant-transaction.adapter';
 import type { CapturedStatement } from './capture-sql';
 
 const LIMIT = 50;
 const LEAD_OFFICER_FIELDS = ['id', 'name', 'jobTitle', 'email'] as const;
-
-interface Actor {
-  user_id: string;
-  council_id: string | null;
-  role: string;
-}
 
 type Row = Record<string, unknown>;
 
@@ -58,38 +58,36 @@ const captured = readFileSync(required('BENCH_CAPTURE'), 'utf8')
   .filter(Boolean)
   .map((line) => JSON.parse(line) as CapturedStatement);
 const appUser = new URL(required('BENCH_APP_URL')).username;
-const authStatements = captured.filter((s) => s.user !== appUser);
+// The sign-in role's lookup is the resolver's own (below): a kept caller sends none.
 const appStatements = captured.filter((s) => s.user === appUser);
 
-async function actorOf(request: IncomingMessage): Promise<Actor & { sid: string }> {
+/** The service's own resolver (kept callers, confirmed by the settings statement), on authPool. */
+const actors = new ActorResolver({
+  query: async (text: string, values: unknown[]) => (await authPool.query<Row>(text, values)).rows,
+} as unknown as SignInDatabase);
+
+async function actorOf(request: IncomingMessage): Promise<Actor> {
   const header = request.headers.authorization ?? '';
   const token = header.startsWith('Bearer ') ? header.slice(7) : '';
   const claims = jwt.verify(token, key, verifyOptions) as { sub: string; sid: string };
-  let actor: Actor | undefined;
-  for (const statement of authStatements) {
-    const values = statement.values.length === 2 ? [claims.sub, claims.sid] : statement.values;
-    const result = await authPool.query<Actor>(statement.text, values);
-    actor = result.rows[0] ?? actor;
-  }
+  const actor = await actors.resolve(claims.sub, claims.sid);
   if (!actor) throw new Error('no actor');
-  return { ...actor, sid: claims.sid };
+  return actor;
 }
 
 /** Runs the captured statements in order, with a fresh proof. */
-async function runList(client: PoolClient, actor: Actor & { sid: string }): Promise<string> {
+async function runList(client: PoolClient, actor: Actor): Promise<string> {
   let rows: Row[] = [];
   for (const statement of appStatements) {
-    let values: unknown[] = statement.values;
-    if (statement.text.includes("'app.proof'")) {
-      values = settingsStatement(prover, {
-        userId: actor.user_id,
-        councilId: actor.council_id ?? '',
-        role: actor.role,
-        sessionId: actor.sid,
-        requestId: randomUUID(),
-      })[1];
+    const values: unknown[] = statement.text.includes("'app.proof'")
+      ? settingsStatement(prover, settingsFor(actor, randomUUID()))[1]
+      : statement.values;
+    if (statement.begins) {
+      await beginWith(client, statement.text, values, statement.name);
+      continue;
     }
-    const result: QueryResult<Row> = await client.query<Row>(statement.text, values);
+    const { text, name } = statement;
+    const result: QueryResult<Row> = await client.query<Row>({ text, name, values });
     if (result.fields.some((f) => f.name === 'latestStatus')) rows = result.rows;
   }
   return JSON.stringify(page(actor, rows));
@@ -102,7 +100,7 @@ function page(actor: Actor, rows: Row[]): { data: Row[]; nextCursor: string | nu
     if (!officer) return { ...row, leadOfficer: null };
     const shown = Object.fromEntries(
       LEAD_OFFICER_FIELDS.filter(
-        (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.council_id),
+        (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.councilId),
       ).map((f) => [f, officer[f]]),
     );
     return { ...row, leadOfficer: { jobTitle: null, ...shown } };
@@ -119,7 +117,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     response.writeHead(404).end();
     return;
   }
-  let actor: Actor & { sid: string };
+  let actor: Actor;
   try {
     actor = await actorOf(request);
   } catch {

@@ -27,6 +27,7 @@ import { WhatEachCouncilSees1764050000000 } from './1764050000000-what-each-coun
 import { ProofCheckedOnce1764060000000 } from './1764060000000-proof-checked-once';
 import { ReadsByIndex1764070000000 } from './1764070000000-reads-by-index';
 import { TakingPartCounted1764080000000 } from './1764080000000-taking-part-counted';
+import { ActorConfirmedInTransaction1764090000000 } from './1764090000000-actor-confirmed-in-transaction';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -54,4 +55,5 @@ export const MIGRATIONS = [
   ProofCheckedOnce1764060000000,
   ReadsByIndex1764070000000,
   TakingPartCounted1764080000000,
+  ActorConfirmedInTransaction1764090000000,
 ];

@@ -76,7 +76,7 @@ export class AppModule {
           retryDelay: 1000,
         }),
         SignInDatabaseModule.forRoot(authUrl, config),
-        TenancyModule.forRoot(config.jwtSecret),
+        TenancyModule.forRoot(config.jwtSecret, config.preparedStatements),
         JobsModule.forRoot(jobs),
         HealthModule,
         AuthModule,

@@ -2,7 +2,8 @@ import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { Actor } from '../tenancy/actor';
-import { IS_PUBLIC, RequestWithActor } from '../tenancy/decorators';
+import { IS_PUBLIC, RequestWithActor, SKIP_TRANSACTION } from '../tenancy/decorators';
+import { RESOLVE_FRESH } from './jwt.strategy';
 
 /** Every route needs a valid access token unless it is `@Public()`. */
 @Injectable()
@@ -12,11 +13,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (isPublic) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    // No transaction will confirm a kept caller here: read the caller from the database.
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_TRANSACTION, targets)) {
+      context.switchToHttp().getRequest<{ [RESOLVE_FRESH]?: true }>()[RESOLVE_FRESH] = true;
+    }
     return super.canActivate(context);
   }
 

@@ -6,17 +6,12 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../config/configuration';
-import { SignInDatabase } from '../database/sign-in-database';
-import { AbilityFactory } from '../tenancy/ability.factory';
-import { Actor, Role } from '../tenancy/actor';
+import { Actor } from '../tenancy/actor';
+import { ActorResolver } from '../tenancy/actor-resolver';
 import { RequestContext } from '../tenancy/request-context';
 
-interface ActorRow {
-  user_id: string;
-  council_id: string | null;
-  role: Role;
-  partnership_ids: string[];
-}
+/** Set by JwtAuthGuard on routes that open no transaction, where a kept caller goes unconfirmed. */
+export const RESOLVE_FRESH = Symbol('jwh.resolveFresh');
 
 export interface AccessTokenClaims {
   sub: string;
@@ -39,9 +34,10 @@ function secretKey(secret: string): Buffer {
 
 /**
  * Verifies the access token (HS256 only, issuer, audience, a required `exp` no further from
- * its `iat` than the configured lifetime) and resolves the caller afresh from the database,
- * so a disabled user, a suspended council or a revoked session is refused on the next request
- * rather than at expiry.
+ * its `iat` than the configured lifetime) and resolves the caller (ActorResolver): from the
+ * database, or kept by this process and confirmed by the request's transaction, so a disabled
+ * user, a suspended council or a revoked session is refused on the next request rather than
+ * at expiry.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy) {
@@ -49,8 +45,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
 
   constructor(
     config: ConfigService<AppConfig, true>,
-    private readonly signIn: SignInDatabase,
-    private readonly abilities: AbilityFactory,
+    private readonly actors: ActorResolver,
     private readonly cls: ClsService<RequestContext>,
   ) {
     super({
@@ -60,6 +55,7 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
       issuer: config.get('jwtIssuer', { infer: true }),
       audience: config.get('jwtAudience', { infer: true }),
       ignoreExpiration: false,
+      passReqToCallback: true,
     });
     this.ttlSeconds = config.get('accessTokenTtlSeconds', { infer: true });
   }
@@ -72,30 +68,12 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
     return iat <= now + CLOCK_SKEW_SECONDS && exp - iat <= this.ttlSeconds + CLOCK_SKEW_SECONDS;
   }
 
-  async validate(claims: AccessTokenClaims): Promise<Actor> {
+  async validate(request: { [RESOLVE_FRESH]?: true }, claims: AccessTokenClaims): Promise<Actor> {
     if (!this.lifetimeIsValid(claims) || !isUuid(claims.sub ?? '') || !isUuid(claims.sid ?? '')) {
       throw new UnauthorizedException('The access token is not valid');
     }
-    // The sign-in role's functions: one round trip, before the request's transaction opens.
-    // The council's current partnerships feed the ability (and so the lists' SQL conditions).
-    const rows = await this.signIn.query<ActorRow>(
-      `SELECT a.user_id, a.council_id, a.role, council_partnership_ids(a.council_id) AS partnership_ids
-         FROM auth_actor($1, $2) a`,
-      [claims.sub, claims.sid],
-    );
-    const row = rows[0];
-    if (!row) throw new UnauthorizedException('The session has ended; sign in again');
-    const input = {
-      userId: row.user_id,
-      councilId: row.council_id,
-      role: row.role,
-      partnershipIds: row.partnership_ids,
-    };
-    const actor: Actor = {
-      ...input,
-      sessionId: claims.sid,
-      ability: this.abilities.forActor(input),
-    };
+    const actor = await this.actors.resolve(claims.sub, claims.sid, request[RESOLVE_FRESH]);
+    if (!actor) throw new UnauthorizedException('The session has ended; sign in again');
     this.cls.set('actor', actor);
     return actor;
   }

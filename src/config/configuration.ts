@@ -33,6 +33,12 @@ export interface AppConfig {
   databaseJobsUrl?: string;
   databasePoolSize: number;
   statementTimeoutMs: number;
+  /**
+   * Send a request's parameterised statements as named prepared statements, planned once per
+   * connection (DATABASE_PREPARED_STATEMENTS, default true). Behind PgBouncer in transaction
+   * mode older than 1.21, or without `max_prepared_statements`, set false.
+   */
+  preparedStatements: boolean;
   dataDir: string;
   jwtSecret: string;
   jwtIssuer: string;
@@ -89,6 +95,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   }
   return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
 }
 
 function postgresUrl(env: Env, name: string): string | undefined {
@@ -191,6 +205,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseJobsUrl: postgresUrl(env, 'DATABASE_JOBS_URL'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    preparedStatements: flag(env, 'DATABASE_PREPARED_STATEMENTS', true),
     dataDir,
     jwtSecret: jwtSecret(env, dataDir),
     jwtIssuer: env.JWT_ISSUER || 'joint-working-hub',

@@ -16,4 +16,9 @@ export interface Actor {
   /** Partnerships the actor's council is a current member of. */
   partnershipIds: string[];
   ability: AppAbility;
+  /**
+   * Kept by this process from an earlier request (src/auth/actor-resolver.ts) rather than read
+   * from the database for this one: the request's transaction confirms it first.
+   */
+  kept?: true;
 }

@@ -18,6 +18,8 @@ export interface TenantSettings {
   /** The session (refresh-token family) the caller signed in with; '' for a system actor. */
   sessionId: string;
   requestId: string;
+  /** A kept caller (Actor.kept) the transaction must confirm, with its council's partnerships. */
+  confirm?: { partnershipIds: string[] };
 }
 
 export function settingsFor(actor: Actor | undefined, requestId: string): TenantSettings {
@@ -27,5 +29,6 @@ export function settingsFor(actor: Actor | undefined, requestId: string): Tenant
     role: actor?.role ?? '',
     sessionId: actor?.sessionId ?? '',
     requestId,
+    ...(actor?.kept ? { confirm: { partnershipIds: actor.partnershipIds } } : {}),
   };
 }

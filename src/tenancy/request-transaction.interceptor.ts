@@ -1,9 +1,21 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Observable, from, lastValueFrom } from 'rxjs';
+import { ClsService } from 'nestjs-cls';
+import { isStalePlan } from '../database/prepared-statements';
+import { ActorResolver } from './actor-resolver';
 import { AfterCommit } from './after-commit';
+import { PoliciesGuard } from './policies.guard';
+import { RequestContext } from './request-context';
+import { ActorChanged } from './tenant-transaction.adapter';
 import type { FastifyRequest } from 'fastify';
 import { RequestWithActor, SKIP_TRANSACTION } from './decorators';
 
@@ -19,7 +31,13 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly afterCommit: AfterCommit,
-  ) {}
+    private readonly actors: ActorResolver,
+    private readonly cls: ClsService<RequestContext>,
+  ) {
+    this.policies = new PoliciesGuard(reflector);
+  }
+
+  private readonly policies: PoliciesGuard;
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const skip = this.reflector.getAllAndOverride<boolean>(SKIP_TRANSACTION, [
@@ -28,14 +46,41 @@ export class RequestTransactionInterceptor implements NestInterceptor {
     ]);
     if (skip) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & RequestWithActor>();
-    return from(
-      this.afterCommit.around(() =>
-        this.txHost.withTransaction(async () => {
-          await this.auditPlatformRead(request);
-          return lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined });
-        }),
-      ),
-    );
+    const work = () =>
+      this.txHost.withTransaction(async () => {
+        await this.auditPlatformRead(request);
+        return lastValueFrom<unknown, undefined>(next.handle(), { defaultValue: undefined });
+      });
+    return from(this.attempts(context, request, () => this.afterCommit.around(work)));
+  }
+
+  /**
+   * The transaction, once more when it was rolled back for a reason of the service's own
+   * rather than the request's: a kept caller that no longer holds (looked up afresh, the
+   * route's policies checked again; nothing had run), or a prepared plan a migration changed
+   * (src/database/prepared-statements.ts). Work queued after commit by a rolled-back attempt
+   * is dropped with it.
+   */
+  private async attempts(
+    context: ExecutionContext,
+    request: RequestWithActor,
+    attempt: () => Promise<unknown>,
+  ): Promise<unknown> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (error instanceof ActorChanged && request.actor) {
+        const { userId, sessionId } = request.actor;
+        const actor = await this.actors.resolve(userId, sessionId, true);
+        if (!actor) throw new UnauthorizedException('The session has ended; sign in again');
+        request.actor = actor;
+        this.cls.set('actor', actor);
+        this.policies.canActivate(context);
+      } else if (!isStalePlan(error)) {
+        throw error;
+      }
+    }
+    return attempt();
   }
 
   /**

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ClsModule } from 'nestjs-cls';
 import { useCursorSecret } from '../common/pagination';
 import { SettingsProver } from '../database/settings-proof';
+import { ActorResolver } from './actor-resolver';
 import { AfterCommit } from './after-commit';
 import { RequestTransactionInterceptor } from './request-transaction.interceptor';
 import { SystemActor } from './system-actor';
@@ -19,8 +20,11 @@ import { TenantTransactionalAdapter } from './tenant-transaction.adapter';
 @Global()
 @Module({})
 export class TenancyModule {
-  /** `secret` derives the key that proves each transaction's settings to the database. */
-  static forRoot(secret: string): DynamicModule {
+  /**
+   * `secret` derives the key that proves each transaction's settings to the database;
+   * `preparedStatements` names a request's statements (src/database/prepared-statements.ts).
+   */
+  static forRoot(secret: string, preparedStatements: boolean): DynamicModule {
     const prover = new SettingsProver(secret);
     useCursorSecret(secret);
     return {
@@ -38,6 +42,7 @@ export class TenancyModule {
               adapter: new TenantTransactionalAdapter({
                 dataSourceToken: getDataSourceToken(),
                 prover,
+                preparedStatements,
               }),
             }),
           ],
@@ -46,9 +51,10 @@ export class TenancyModule {
       providers: [
         AfterCommit,
         SystemActor,
+        ActorResolver,
         { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
       ],
-      exports: [AfterCommit, SystemActor],
+      exports: [AfterCommit, SystemActor, ActorResolver],
     };
   }
 }

@@ -2,10 +2,11 @@
  * One transaction per request (DESIGN.md, "How access is enforced", layer 3).
  *
  * The transactional plugin of nestjs-cls keeps the transaction's EntityManager in the
- * request context; this adapter opens it with
+ * request context; this adapter opens it with, in one round trip (src/database/begin-with.ts),
  *   START TRANSACTION
  *   SELECT set_config('app.user_id', $1, true), …, set_config('app.proof', $6, true), …
- * The settings carry an HMAC proof (src/database/settings-proof.ts) that the database checks
+ * or, for a caller this process kept, the same settings behind the database's confirmation
+ * that the caller still holds (SET_CONFIRMED_SETTINGS). The settings carry an HMAC proof (src/database/settings-proof.ts) that the database checks
  * before any policy believes them, and they travel as bind parameters, so no other session
  * can read the proof in pg_stat_activity. Nothing session-wide is ever set: on a pooled
  * connection (or behind PgBouncer in transaction mode) the settings vanish with the
@@ -13,14 +14,18 @@
  */
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsServiceManager } from 'nestjs-cls';
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import { beginWith } from '../database/begin-with';
+import { preparedStatements, statementName } from '../database/prepared-statements';
 import { SettingsProver } from '../database/settings-proof';
 import { RequestContext, TenantSettings, settingsFor } from './request-context';
 
 /** How long the database believes one transaction's proof (far longer than any request). */
 const PROOF_SECONDS = 600;
 
-const SET_SETTINGS = `SELECT ${[
+const SETTINGS = [
   'user_id',
   'council_id',
   'role',
@@ -28,16 +33,39 @@ const SET_SETTINGS = `SELECT ${[
   'expires_at',
   'proof',
   'request_id',
-]
-  .map((name, i) => `set_config('app.${name}', $${i + 1}, true)`)
-  .join(', ')}`;
+] as const;
+
+const SET_SETTINGS = `SELECT ${SETTINGS.map(
+  (name, i) => `set_config('app.${name}', $${i + 1}, true)`,
+).join(', ')}`;
+
+/**
+ * The same settings, for a caller this process kept (Actor.kept): the database first confirms
+ * that the caller still holds (migrations/1764090000000), and without that sets no proof. The
+ * parameters are text, as in SET_SETTINGS (the proof is over their exact strings).
+ */
+const SET_CONFIRMED_SETTINGS =
+  `WITH c AS MATERIALIZED (SELECT app_actor_holds($1::text::uuid, $4::text::uuid, ` +
+  `nullif($2::text, '')::uuid, $3::text, $8::uuid[]) AS holds) ` +
+  `SELECT c.holds, ${SETTINGS.map((name, i) =>
+    name === 'proof'
+      ? `set_config('app.proof', CASE WHEN c.holds THEN $${i + 1} ELSE '' END, true)`
+      : `set_config('app.${name}', $${i + 1}, true)`,
+  ).join(', ')} FROM c`;
+
+/** The caller this process kept no longer holds: look them up again (RequestTransactionInterceptor). */
+export class ActorChanged extends Error {
+  constructor() {
+    super('The kept caller no longer holds');
+  }
+}
 
 /** The statement and parameters that set a transaction's proven settings. */
 export function settingsStatement(
   prover: SettingsProver,
   settings: TenantSettings,
   now = Date.now(),
-): [string, string[]] {
+): [string, unknown[]] {
   const proven = prover.prove({
     userId: settings.userId,
     councilId: settings.councilId,
@@ -45,18 +73,22 @@ export function settingsStatement(
     sessionId: settings.sessionId,
     expiresAt: Math.floor(now / 1000) + PROOF_SECONDS,
   });
-  return [
-    SET_SETTINGS,
-    [
-      proven.userId,
-      proven.councilId,
-      proven.role,
-      proven.sessionId,
-      String(proven.expiresAt),
-      proven.proof,
-      settings.requestId,
-    ],
+  const values = [
+    proven.userId,
+    proven.councilId,
+    proven.role,
+    proven.sessionId,
+    String(proven.expiresAt),
+    proven.proof,
+    settings.requestId,
   ];
+  return settings.confirm
+    ? [SET_CONFIRMED_SETTINGS, [...values, settings.confirm.partnershipIds]]
+    : [SET_SETTINGS, values];
+}
+
+interface Releasable {
+  releasePostgresConnection(error?: Error): Promise<void>;
 }
 
 interface TransactionState {
@@ -70,12 +102,33 @@ export async function inTenantTransaction<T>(
   prover: SettingsProver,
   settings: TenantSettings,
   work: (manager: EntityManager) => Promise<T>,
+  prepared = false,
 ): Promise<T> {
-  const runner: QueryRunner = dataSource.createQueryRunner();
-  await runner.connect();
+  const runner = dataSource.createQueryRunner() as PostgresQueryRunner;
+  const client = (await runner.connect()) as PoolClient;
+  if (prepared) preparedStatements(client);
+  // A connection that could not be returned to a clean state is destroyed, not pooled.
+  let unclean: Error | undefined;
+  const rollback = () =>
+    client.query('ROLLBACK').then(
+      () => undefined,
+      (error: Error) => void (unclean = error),
+    );
   try {
-    await runner.query('START TRANSACTION');
-    await runner.query(...settingsStatement(prover, settings));
+    let held = true;
+    try {
+      const [sql, values] = settingsStatement(prover, settings);
+      const name = prepared ? statementName(sql) : undefined;
+      const [row] = await beginWith<{ holds?: boolean }>(client, sql, values, name);
+      held = row?.holds !== false;
+    } catch (error) {
+      await rollback();
+      throw error;
+    }
+    if (!held) {
+      await rollback();
+      throw new ActorChanged();
+    }
     // Tell TypeORM the transaction is open, so nested transactions become savepoints.
     const state = runner as unknown as TransactionState;
     state.isTransactionActive = true;
@@ -85,16 +138,22 @@ export async function inTenantTransaction<T>(
       await runner.commitTransaction();
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (runner.isTransactionActive) await rollback();
       throw error;
     }
   } finally {
-    await runner.release();
+    // TypeORM's own release, which passes the error on to pg-pool (private in its types).
+    await (runner as unknown as Releasable).releasePostgresConnection(unclean);
   }
 }
 
 export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
-  constructor(options: { dataSourceToken: unknown; prover: SettingsProver }) {
+  constructor(options: {
+    dataSourceToken: unknown;
+    prover: SettingsProver;
+    /** Named prepared statements (AppConfig.preparedStatements). */
+    preparedStatements: boolean;
+  }) {
     super({ dataSourceToken: options.dataSourceToken });
     const base = this.optionsFactory;
     this.optionsFactory = (dataSource: DataSource) => ({
@@ -106,10 +165,16 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
       ) => {
         const cls = ClsServiceManager.getClsService<RequestContext>();
         const settings = settingsFor(cls.get('actor'), cls.getId() ?? '');
-        return inTenantTransaction(dataSource, options.prover, settings, (manager) => {
-          setClient(manager);
-          return fn();
-        });
+        return inTenantTransaction(
+          dataSource,
+          options.prover,
+          settings,
+          (manager) => {
+            setClient(manager);
+            return fn();
+          },
+          options.preparedStatements,
+        );
       },
       getFallbackInstance: (): EntityManager => {
         throw new Error('Database access outside a request transaction (see src/tenancy)');

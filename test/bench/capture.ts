@@ -40,5 +40,7 @@ export function inline(statement: CapturedStatement): string {
 export function pgbenchScript(statements: CapturedStatement[], user: string): string {
   const mine = statements.filter((s) => s.user === user);
   if (!mine.length) throw new Error(`no statements of ${user} were captured`);
-  return mine.map((s) => `${inline(s).replace(/\s*;?\s*$/, '')};\n`).join('');
+  return mine
+    .map((s) => `${s.begins ? 'START TRANSACTION;\n' : ''}${inline(s).replace(/\s*;?\s*$/, '')};\n`)
+    .join('');
 }

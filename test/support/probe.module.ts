@@ -49,6 +49,27 @@ export class ProbeController {
     return rows[0];
   }
 
+  /** The named prepared statements of the request's connection, and which connection it is. */
+  @Get('prepared')
+  @Public()
+  async prepared() {
+    const rows: { name: string; statement: string; pid: number }[] = await this.txHost.tx.query(
+      `SELECT name, statement, pg_backend_pid() AS pid FROM pg_prepared_statements ORDER BY name`,
+    );
+    return rows;
+  }
+
+  /** `SELECT *` of a table a test makes (probe_star): its result changes with the table. */
+  @Get('star')
+  @Public()
+  async star(@Query('id') id: string) {
+    const rows: unknown[] = await this.txHost.tx.query(
+      `SELECT * FROM probe_star WHERE id = $1::int`,
+      [id],
+    );
+    return rows;
+  }
+
   /** A query with a value PostgreSQL refuses, as if it had slipped past validation. */
   @Get('cast')
   @Public()
