@@ -18,6 +18,7 @@ import { AddressInfo } from 'node:net';
 import * as jwt from 'jsonwebtoken';
 import { Pool, PoolClient, QueryResult } from 'pg';
 import { beginWith } from '../src/database/begin-with';
+import { statementName } from '../src/database/prepared-statements';
 import { encodeCursor, useCursorSecret } from '../src/common/pagination';
 import { SettingsProver } from '../src/database/settings-proof';
 import { SignInDatabase } from '../src/database/sign-in-database';
@@ -79,13 +80,14 @@ async function actorOf(request: IncomingMessage): Promise<Actor> {
 async function runList(client: PoolClient, actor: Actor): Promise<string> {
   let rows: Row[] = [];
   for (const statement of appStatements) {
-    const values: unknown[] = statement.text.includes("'app.proof'")
-      ? settingsStatement(prover, settingsFor(actor, randomUUID()))[1]
-      : statement.values;
     if (statement.begins) {
-      await beginWith(client, statement.text, values, statement.name);
+      // The settings as the service sends them for this caller, looked up or kept (with the
+      // database's confirmation), named as the service names them.
+      const [text, values] = settingsStatement(prover, settingsFor(actor, randomUUID()));
+      await beginWith(client, text, values, statement.name ? statementName(text) : undefined);
       continue;
     }
+    const values = statement.values;
     const { text, name } = statement;
     const result: QueryResult<Row> = await client.query<Row>({ text, name, values });
     if (result.fields.some((f) => f.name === 'latestStatus')) rows = result.rows;

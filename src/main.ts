@@ -14,9 +14,9 @@ import { prepareDatabase } from './database/database-bootstrap';
 
 // Under load, V8 let the heap grow to about 3.5 times what it held live (to 180 MB for 50 MB)
 // before a full collection; growing by a quarter at a time keeps the service near 200 MB at
-// a cost within the benchmark's noise (README, Benchmark). The glibc settings that return
-// argon2's 19 MiB per sign-in to the system are environment variables, set where the process
-// is started (package.json `start`, docker/Dockerfile).
+// a cost within the benchmark's noise (README, Benchmark). The glibc setting that keeps
+// argon2's 19 MiB a sign-in from staying once per libuv thread is an environment variable,
+// set where the process is started (package.json `start`, docker/Dockerfile).
 setFlagsFromString('--heap-growing-percent=25');
 
 /** Start-up lines: plain in a terminal (LOG_FORMAT=pretty), JSON like every other log line otherwise. */
