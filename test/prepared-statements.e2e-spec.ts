@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { NAME_AFTER } from '../src/database/prepared-statements';
 import { ProbeModule } from './support/probe.module';
+import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
 import { TestApp, createTestApp } from './support/test-app';
 import { World, bearer, call, partnership, workstream } from './support/world';
 
@@ -61,6 +62,15 @@ describe('prepared statements', () => {
     }
     await request(unnamed.http).get('/api/v1/probe/cast?type=int&value=7').expect(200);
     expect(await prepared(unnamed)).toEqual([]);
+  });
+
+  it('plans every execution for its values: the service roles never use a generic plan', async () => {
+    const [row] = await queryAs<{ mode: string }>(
+      t.db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      `SELECT current_setting('plan_cache_mode') AS mode`,
+    );
+    expect(row.mode).toBe('force_custom_plan');
   });
 
   it('answers a list the same, byte for byte, named or not', async () => {

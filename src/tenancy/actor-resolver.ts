@@ -10,8 +10,11 @@ interface ActorRow {
   partnership_ids: string[];
 }
 
-/** Callers a process keeps, most recently seen last; beyond this the oldest is dropped. */
-export const MAX_KEPT_ACTORS = 2000;
+/**
+ * Callers a process keeps, most recently seen last; beyond this the oldest is dropped. A kept
+ * caller's ability holds about 17 KB (measured with 30 partnerships), so at most 17 MB.
+ */
+export const MAX_KEPT_ACTORS = 1000;
 
 /**
  * Who is calling: the user of a live session, their council, its current partnerships and the
