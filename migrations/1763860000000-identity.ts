@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { loadRegister } from './data/register';
 
 /**
- * Councils, users, sessions and the audit log, with their row-level security (DESIGN.md,
+ * Councils, users, sessions and the audit log, with their row-level security (docs/access-rules.md,
  * Visibility). The directory of councils is readable by every signed-in user; a council's
  * profile and its users only by the council itself and platform admins. Sign-in and token
  * rotation go through SECURITY DEFINER functions, so the application role never reads a

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Partnerships and their members (DESIGN.md, Domain and Visibility). Only current member
+ * Partnerships and their members (docs/access-rules.md). Only current member
  * councils see a partnership; its administering council's admins and platform admins change
  * it. A member row is one period of one council in one role: passing the administering role
  * closes the old rows and opens new ones, so the dates are kept.

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Workstreams and their records (DESIGN.md, Domain and Visibility). A workstream is shared
+ * Workstreams and their records (docs/access-rules.md). A workstream is shared
  * (owned by a partnership: its current members see it) or private (owned by one council).
  * Officers and admins of its lead authorities change a shared workstream and its records;
  * each participant changes only its own participation, business-case decisions and savings
@@ -310,7 +310,7 @@ export class Workstreams1763890000000 implements MigrationInterface {
       CREATE FUNCTION app_leads_workstream(p_id uuid) RETURNS boolean LANGUAGE sql STABLE AS $$
         SELECT app_is_platform_admin() OR (${writer} AND EXISTS (
           SELECT 1 FROM workstreams WHERE id = p_id AND (${leads}))) $$`);
-    // Partner councils read only a lead officer's name and job title (DESIGN.md, users).
+    // Partner councils read only a lead officer's name and job title (docs/access-rules.md).
     await db.query(`
       CREATE FUNCTION workstream_lead_officers(p_ids uuid[])
       RETURNS TABLE (workstream_id uuid, user_id uuid, name text, job_title text)

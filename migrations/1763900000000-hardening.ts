@@ -60,7 +60,7 @@ export class Hardening1763900000000 implements MigrationInterface {
     await db.query(`
       CREATE TRIGGER workstreams_lead_officer BEFORE INSERT OR UPDATE OF lead_officer_id, lead_council_ids
       ON workstreams FOR EACH ROW EXECUTE FUNCTION workstreams_lead_officer()`);
-    // What partner councils may read of a lead officer (DESIGN.md, users): name and job title;
+    // What partner councils may read of a lead officer (docs/access-rules.md): name and job title;
     // the email only the officer's own council. CASL states the same field rule.
     await db.query(`DROP FUNCTION workstream_lead_officers(uuid[])`);
     await db.query(`

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * DESIGN.md, "Who uses it": a platform admin sees everything, and every such access is
+ * docs/access-rules.md, "Who signs in": a platform admin sees everything, and every such access is
  * audited. The request transaction calls `audit_access` for each read a platform admin makes
  * (changes are audited row by row by `audit_row` already); it writes one `read` event naming
  * the route, in the same transaction. For anyone else it writes nothing, so the application

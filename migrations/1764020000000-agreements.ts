@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Co-operation agreements (DESIGN.md, Domain and Visibility; README, Co-operation agreements).
+ * Co-operation agreements (docs/access-rules.md; README, Co-operation agreements).
  *
  * An agreement is between two or more councils, its parties. Its terms live in numbered
  * versions; each version is decided by every party (in rounds: a decline sends the version

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Progress reports (DESIGN.md, Domain "Report" and Visibility; README, Reports).
+ * Progress reports (docs/access-rules.md; README, Reports).
  *
  * A report belongs to its owner council; `private` reports are read by that council only,
  * `partnership` ones by the partnership's current members too. The owner council's officers

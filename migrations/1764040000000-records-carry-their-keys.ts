@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * A workstream's records carry the keys that decide who reads them (README, Performance;
- * DESIGN.md, Runtime: "every tenant row carries its owner's key"). Each record of a
+ * every tenant row carries its owner's key). Each record of a
  * workstream (status updates, milestones, key actions, risks, business cases and their
  * decisions, funding and repayments, participants, savings lines, phase changes) copies its
  * workstream's `partnership_id` and `owner_council_id` when it is written; a workstream never

@@ -3,7 +3,7 @@ import { PLATFORM_ADMIN_SETTINGS, queryAs } from './support/test-database';
 import { SignedIn, World, call, submittedCase, workstream } from './support/world';
 
 /**
- * DESIGN.md, "Visibility", route by route: a record the caller may not see answers 404, one
+ * docs/access-rules.md, "The visibility table", route by route: a record the caller may not see answers 404, one
  * they may see but not change answers 403, and one allowed caller succeeds (so that no row
  * passes because everything answers 404). A refused request leaves the audit trail, and the
  * version of the record it aimed at, as they were.
@@ -436,7 +436,7 @@ const RULES: Rule[] = [
   },
 ];
 
-describe('the access matrix of DESIGN.md, Visibility', () => {
+describe('the access matrix of docs/access-rules.md', () => {
   let t: TestApp;
   let world: World;
   const as = {} as Record<Caller, SignedIn>;

@@ -21,7 +21,7 @@ type Caller =
 type Pair = [refused: Caller[], allowed: Caller];
 
 /**
- * DESIGN.md, "How access is enforced", layer 3: with the service and CASL out of the way (SQL
+ * docs/access-rules.md, "Three layers", layer 3: with the service and CASL out of the way (SQL
  * sent straight through the application role with a caller's settings), the database alone
  * refuses the writes the Visibility table forbids. Each refusal is paired with the same SQL
  * from a caller who may make it, so a malformed statement cannot pass for a refusal.

@@ -2,7 +2,7 @@ import { RuleBuilder } from '../tenancy/ability';
 import { AbilityInput } from '../tenancy/ability.factory';
 
 /**
- * DESIGN.md, Visibility: only an agreement's parties see it (a record carries
+ * docs/access-rules.md, The visibility table: only an agreement's parties see it (a record carries
  * `partyCouncilIds`); the initiating council's officers and admins write its draft terms,
  * submit them, amend them and link workstreams; each party's council admins decide and sign
  * for that party only (`AgreementParty`, checked with the party's `councilId`), start and

@@ -1,5 +1,5 @@
 /**
- * The operator CLI goes through the same door as a request (STYLE.md, "The tenancy mechanism
+ * The operator CLI goes through the same door as a request (as in src/tenancy, "The tenancy mechanism
  * is the one door"): the application's own services, in a request context whose actor is the
  * operator, one transaction that first sets the `app.*` settings, so row-level security and
  * the audit trigger apply as they do to the API. The operator is a platform admin with no

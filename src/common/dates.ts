@@ -1,5 +1,5 @@
 /**
- * The one reading of dates and timestamps from clients (DESIGN.md, API conventions): a date is
+ * The one reading of dates and timestamps from clients (README, API conventions): a date is
  * `YYYY-MM-DD`, a real calendar day in the years 1000–9999; a timestamp is ISO 8601 in UTC
  * (`2025-01-01T09:30:00.123456Z`). Anything else is refused before a query runs, because
  * PostgreSQL reads more (`-2025-01-01`, offsets, `2025-01-01T00:00:00+16:00`) and answers

@@ -1,5 +1,5 @@
 /**
- * Errors as `application/problem+json` (RFC 9457; DESIGN.md, API shape). Services throw
+ * Errors as `application/problem+json` (RFC 9457; README, API conventions). Services throw
  * Nest's HTTP exceptions; a 400 from validation carries `errors: [{ field, message }]`.
  */
 import { BadRequestException, ConflictException, ValidationError } from '@nestjs/common';

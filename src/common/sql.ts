@@ -1,4 +1,4 @@
-/** A date column as `YYYY-MM-DD` (DESIGN.md, API conventions). */
+/** A date column as `YYYY-MM-DD` (README, API conventions). */
 export function isoDate(column: string, alias: string): string {
   return `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
 }
@@ -6,7 +6,7 @@ export function isoDate(column: string, alias: string): string {
 /** Today in the councils' own time zone: the date jobs and schedules compare with. */
 export const LONDON_TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
 
-/** A timestamptz column as ISO 8601 UTC to the microsecond, so a keyset cursor holds the exact value (DESIGN.md, API conventions). */
+/** A timestamptz column as ISO 8601 UTC to the microsecond, so a keyset cursor holds the exact value (README, API conventions). */
 export function isoTimestamp(column: string, alias: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "${alias}"`;
 }

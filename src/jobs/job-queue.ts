@@ -1,5 +1,5 @@
 /**
- * The background job queue (DESIGN.md, Runtime): pg-boss on PostgreSQL, so a scheduled job
+ * The background job queue (README, The job queue): pg-boss on PostgreSQL, so a scheduled job
  * runs once however many processes are up (pg-boss sends each cron tick once and hands each
  * job to one worker with SKIP LOCKED). Its tables are installed by the owner during
  * migrations (`installJobQueue`); the queue runs as the job role `jwh_jobs`, which may touch

@@ -2,7 +2,7 @@ import { RuleBuilder } from '../tenancy/ability';
 import { AbilityInput } from '../tenancy/ability.factory';
 
 /**
- * DESIGN.md, Visibility: member councils see a partnership and its members; its
+ * docs/access-rules.md, The visibility table: member councils see a partnership and its members; its
  * administering council's admins change it and its membership. Any council admin may start a
  * partnership (their council becomes its administering council). The same rules in the
  * database: migrations/1763880000000-partnerships.ts.

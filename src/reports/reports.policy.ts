@@ -2,7 +2,7 @@ import { RuleBuilder } from '../tenancy/ability';
 import { AbilityInput } from '../tenancy/ability.factory';
 
 /**
- * DESIGN.md, Visibility: a report is read by its owner council, and when shared
+ * docs/access-rules.md, The visibility table: a report is read by its owner council, and when shared
  * (`visibility: partnership`) by the partnership's current members; the owner council's
  * officers and admins write drafts and submit them; its admins approve or return them. Report
  * schedules are the owner council's. The same rules in the database:

@@ -18,7 +18,7 @@ export interface AbilityInput {
 export const PARTNER_USER_FIELDS = ['id', 'councilId', 'name', 'jobTitle'];
 
 /**
- * The rules of DESIGN.md's visibility table for councils, users and audit events. Row-level
+ * The rules of the visibility table of docs/access-rules.md for councils, users and audit events. Row-level
  * security in migrations/1763860000000-identity.ts states the same rules for the database.
  */
 function identityRules({ can, cannot }: RuleBuilder, actor: AbilityInput): void {

@@ -1,5 +1,5 @@
 /**
- * CASL abilities as data (STYLE.md): each feature states its rules in `<feature>.policy.ts`
+ * CASL abilities as data: each feature states its rules in `<feature>.policy.ts`
  * as a function of the actor; `AbilityFactory` composes them once per request. The same
  * rules answer "may I?" for one record and, through `rules-to-sql.ts`, become the SQL
  * condition of a list.

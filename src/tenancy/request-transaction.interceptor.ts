@@ -84,7 +84,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
   }
 
   /**
-   * A platform admin sees everything, and every such access is audited (DESIGN.md): a read
+   * A platform admin sees everything, and every such access is audited (docs/access-rules.md): a read
    * (GET, or HEAD, which runs the same handler) leaves one event naming the path; changes are
    * audited row by row by the database. The event is written in the request's transaction, so
    * a read that fails leaves none, as it showed nothing.

@@ -1,6 +1,6 @@
 /**
  * Turns the caller's CASL rules for (action, subject) into a SQL condition, so a list
- * filters and paginates in the database (DESIGN.md, layer 2). Supports the condition forms
+ * filters and paginates in the database (docs/access-rules.md, layer 2). Supports the condition forms
  * our policies use: equality, `$in`, `$ne`, null; inverted rules become NOT (...).
  */
 import { createMongoAbility } from '@casl/ability';

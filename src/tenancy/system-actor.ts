@@ -8,7 +8,7 @@ import { RequestContext } from './request-context';
 
 /**
  * Work that no request carries (the operator CLI, scheduled jobs) goes through the same door
- * as a request (STYLE.md, "The tenancy mechanism is the one door"): a request context whose
+ * as a request (the tenancy mechanism is the one door, src/tenancy): a request context whose
  * actor is a named system actor (a platform admin with no user row), one transaction that
  * first sets the proven `app.*` settings, and mail after commit. Row-level security and the
  * audit trigger apply as they do to the API; audit events record no actor user and the

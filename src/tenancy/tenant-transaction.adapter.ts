@@ -1,5 +1,5 @@
 /**
- * One transaction per request (DESIGN.md, "How access is enforced", layer 3).
+ * One transaction per request (docs/access-rules.md, "Three layers", layer 3).
  *
  * The transactional plugin of nestjs-cls keeps the transaction's EntityManager in the
  * request context; this adapter opens it with, in one round trip (src/database/begin-with.ts),

@@ -2,7 +2,7 @@ import { RuleBuilder } from '../tenancy/ability';
 import { AbilityInput } from '../tenancy/ability.factory';
 
 /**
- * DESIGN.md, Visibility: a shared workstream and its records are read by its partnership's
+ * docs/access-rules.md, The visibility table: a shared workstream and its records are read by its partnership's
  * member councils, a private one by its owner council. Officers and admins of the lead
  * authorities (or of the owner council) change the workstream and its records
  * (`WorkstreamChild`, checked against the parent workstream); each council changes only its

@@ -1,5 +1,5 @@
 /**
- * One composed report, four formats (STYLE.md, Reports): the layout is decided once in
+ * One composed report, four formats (README, Reports): the layout is decided once in
  * `layout.ts`; each renderer writes and escapes for its own format.
  */
 import { ComposedReport } from '../report-model';

@@ -1,5 +1,5 @@
 /**
- * The seeds' layout, decided once for every format (STYLE.md, Reports): a composed report
+ * The seeds' layout, decided once for every format (README, Reports): a composed report
  * becomes a paper of header fields, numbered sections ("1.0 PURPOSE") and a few kinds of
  * block. Each renderer only turns these blocks into its format and escapes the text for it,
  * so Markdown, HTML, Word and PDF cannot drift apart in wording or order. Every string here
