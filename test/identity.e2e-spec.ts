@@ -431,7 +431,19 @@ describe('council profiles, suspension and the audit trail', () => {
     const profileEdit = (a.body.data as { entityType: string; actorUserId: string }[]).find(
       (e) => e.entityType === 'council_profiles',
     );
-    expect(profileEdit).toMatchObject({ actorUserId: adminA.id });
+    // Each council named by its name too, and the row under the API's field names.
+    expect(profileEdit).toMatchObject({
+      actorUserId: adminA.id,
+      actorCouncilId: councilA,
+      actorCouncilName: 'Inverclyde Council',
+      councilId: councilA,
+      councilName: 'Inverclyde Council',
+      after: expect.objectContaining({ councilId: councilA }),
+    });
+    for (const event of a.body.data as { before: object | null; after: object | null }[]) {
+      const keys = [...Object.keys(event.before ?? {}), ...Object.keys(event.after ?? {})];
+      expect(keys.filter((key) => key.includes('_'))).toEqual([]);
+    }
     expect((await request(t.http).get('/api/v1/audit-events').set(bearer(officerA))).status).toBe(
       403,
     );

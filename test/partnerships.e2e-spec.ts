@@ -405,6 +405,8 @@ describe('partnerships and their members', () => {
   describe('what is stored', () => {
     it('records an audit event for a member added, naming who added which council', async () => {
       const id = await partnership(t, adminGlasgow, 'Clyde Valley HR and payroll', []);
+      const glasgowName = (await call(t, adminGlasgow, 'get', `/councils/${glasgow}`)).body.name;
+      expect(glasgowName).toMatch(/Glasgow/);
       const added = await call(
         t,
         adminGlasgow,
@@ -425,14 +427,17 @@ describe('partnerships and their members', () => {
         expect.objectContaining({
           actorUserId: adminGlasgow.id,
           actorCouncilId: glasgow,
+          actorCouncilName: glasgowName,
           councilId: glasgow,
+          councilName: glasgowName,
           action: 'insert',
           entityType: 'partnership_members',
           entityId: added.body.id,
           before: null,
+          // The row under the API's field names, as GET …/members answers them.
           after: expect.objectContaining({
-            partnership_id: id,
-            council_id: inverclyde,
+            partnershipId: id,
+            councilId: inverclyde,
             role: 'member',
           }),
         }),

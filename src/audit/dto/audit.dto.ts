@@ -16,14 +16,24 @@ export class AuditQueryDto extends PageQueryDto {
   action?: string;
 }
 
-/** The row as stored, before and after: free-form JSON (the audited table's columns). */
+/**
+ * The row before and after: free-form JSON, the audited table's columns under the API's
+ * camelCase field names (`councilId`, not `council_id`).
+ */
 const ROW = { type: 'object', additionalProperties: true, nullable: true } as const;
 
 export class AuditEventDto {
-  @ApiProperty({ example: '1042', description: 'A sequence number, as a string' }) id: string;
+  @ApiProperty({
+    example: '1042',
+    pattern: '^[0-9]+$',
+    description: 'A sequence number (64-bit), as a string of digits',
+  })
+  id: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorUserId: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorCouncilId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Inverclyde Council' })
+  actorCouncilName: string | null;
   @ApiProperty({
     type: String,
     format: 'uuid',
@@ -31,6 +41,8 @@ export class AuditEventDto {
     description: 'The council whose record it is',
   })
   councilId: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Inverclyde Council' })
+  councilName: string | null;
   @ApiProperty({ enum: ['insert', 'update', 'delete', 'read'] }) action: string;
   @ApiProperty({ example: 'users' }) entityType: string;
   @ApiProperty() entityId: string;
