@@ -253,6 +253,20 @@ describe('decisions that hold', () => {
       expect(res.status).toBe(200);
       expect(withdrawn.body.status).toBe('interested');
     });
+
+    it("names the deciding council on the decision and in the case's list of decisions", async () => {
+      const named = { councilId: inverclyde, councilName: 'Inverclyde Council' };
+      expect(decision).toMatchObject(named);
+      const listed = await call(
+        t,
+        officerGlasgow,
+        'get',
+        `/workstreams/${ws}/business-cases/${bc.id}/decisions`,
+        undefined,
+        200,
+      );
+      expect(listed.body).toEqual({ data: [expect.objectContaining(named)], nextCursor: null });
+    });
   });
 
   describe("Inverclyde's rule is each council's setting", () => {

@@ -389,7 +389,20 @@ describe('rules of workstreams and their records', () => {
       charging economic_strategy workforce ict asset_management access_to_services
       revenues_benefits audit hr_payroll`.split(/\s+/);
     const areas = await get(viewerInverclyde, '/service-areas');
-    expect(areas.body.map((a: { code: string }) => a.code)).toEqual(expect.arrayContaining(design));
+    expect(areas.body.nextCursor).toBeNull();
+    expect(areas.body.data.map((a: { code: string }) => a.code)).toEqual(
+      expect.arrayContaining(design),
+    );
+    // A page at a time, like every list: by name, the pages together the whole list.
+    const paged: unknown[] = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const page = await get(viewerInverclyde, `/service-areas?limit=4&cursor=${cursor}`);
+      expect(page.body.data.length).toBeLessThanOrEqual(4);
+      paged.push(...(page.body.data as unknown[]));
+      cursor = page.body.nextCursor as string | null;
+    }
+    expect(paged).toEqual(areas.body.data);
     const libraries = { title: 'Shared library service', serviceArea: 'libraries' };
     expectProblem(await post(officerGlasgow, '/workstreams', libraries), 400, 'serviceArea');
     const area = { code: 'libraries', name: 'Libraries' };
@@ -400,7 +413,7 @@ describe('rules of workstreams and their records', () => {
     expect(await stored(sql, ['libraries'])).toEqual([area]);
     const used = await post(officerGlasgow, '/workstreams', libraries, 201);
     expect(used.body).toMatchObject({ serviceArea: 'libraries', visibility: 'private' });
-    expect((await get(viewerInverclyde, '/service-areas')).body).toContainEqual(area);
+    expect((await get(viewerInverclyde, '/service-areas')).body.data).toContainEqual(area);
   });
 });
 
@@ -408,6 +421,8 @@ describe('savings totals', () => {
   let t: TestApp;
   let [glasgow, lanarkshire, clydeValley, waste, roads]: string[] = [];
   let [officerGlasgow, officerLanarkshire]: SignedIn[] = [];
+  /** Each council's name, as a group by council answers it beside the id. */
+  const names: Record<string, string> = {};
   const { stored } = storage(() => t);
 
   beforeAll(async () => {
@@ -418,6 +433,10 @@ describe('savings totals', () => {
     const adminGlasgow = await world.user(glasgow, 'council_admin');
     officerGlasgow = await world.user(glasgow, 'officer');
     officerLanarkshire = await world.user(lanarkshire, 'officer');
+    for (const id of [glasgow, lanarkshire]) {
+      names[id] = (await call(t, officerGlasgow, 'get', `/councils/${id}`, undefined, 200)).body
+        .name as string;
+    }
     clydeValley = await partnership(t, adminGlasgow, 'Clyde Valley CPP', [lanarkshire]);
     const leads = { partnershipId: clydeValley, leadCouncilIds: [glasgow, lanarkshire] };
     waste = (await workstream(t, officerGlasgow, { title: 'Integrated waste', ...leads })).id;
@@ -462,11 +481,15 @@ describe('savings totals', () => {
   const line = (workstreamId: string, councilId: string, financialYear: string) => ({
     workstreamId,
     councilId,
+    councilName: names[councilId],
     financialYear,
   });
+  /** A group by council: its id and its name. */
+  const council = (councilId: string) => ({ councilId, councilName: names[councilId] });
 
   it('sums by workstream, council and financial year by default, and by council and year with groupBy=council,year, over what the caller may see', async () => {
     expect(await stored('SELECT count(*)::int AS n FROM savings_lines')).toEqual([{ n: 5 }]);
+    expect(names[lanarkshire]).toBe('North Lanarkshire Council');
     const byLine = [
       sums(line(waste, glasgow, '2025-26'), [100_000, 40_000, 100_000, 40_000]),
       sums(line(waste, glasgow, '2026-27'), [150_000, 0, 0, 0]),
@@ -478,10 +501,10 @@ describe('savings totals', () => {
     const total = sums({}, [420_000, 160_000, 240_000, 130_000]);
     expect(await totals(officerGlasgow)).toEqual({ data: sortedBy(byLine, ...keys), total });
     const byCouncilYear = [
-      sums({ councilId: glasgow, financialYear: '2025-26' }, [130_000, 70_000, 100_000, 40_000]),
-      sums({ councilId: glasgow, financialYear: '2026-27' }, [150_000, 0, 0, 0]),
-      sums({ councilId: lanarkshire, financialYear: '2025-26' }, [80_000, 80_000, 80_000, 80_000]),
-      sums({ councilId: lanarkshire, financialYear: '2026-27' }, [60_000, 10_000, 60_000, 10_000]),
+      sums({ ...council(glasgow), financialYear: '2025-26' }, [130_000, 70_000, 100_000, 40_000]),
+      sums({ ...council(glasgow), financialYear: '2026-27' }, [150_000, 0, 0, 0]),
+      sums({ ...council(lanarkshire), financialYear: '2025-26' }, [80_000, 80_000, 80_000, 80_000]),
+      sums({ ...council(lanarkshire), financialYear: '2026-27' }, [60_000, 10_000, 60_000, 10_000]),
     ];
     expect(await totals(officerGlasgow, '?groupBy=council,year')).toEqual({
       data: sortedBy(byCouncilYear, 'councilId', 'financialYear'),
@@ -521,8 +544,8 @@ describe('savings totals', () => {
 
   it('filters the totals by partnershipId and by financialYear', async () => {
     const byCouncil = [
-      sums({ councilId: glasgow }, [250_000, 40_000, 100_000, 40_000]),
-      sums({ councilId: lanarkshire }, [140_000, 90_000, 140_000, 90_000]),
+      sums(council(glasgow), [250_000, 40_000, 100_000, 40_000]),
+      sums(council(lanarkshire), [140_000, 90_000, 140_000, 90_000]),
     ];
     expect(await totals(officerGlasgow, `?partnershipId=${clydeValley}&groupBy=council`)).toEqual({
       data: sortedBy(byCouncil, 'councilId'),

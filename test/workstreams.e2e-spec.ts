@@ -560,6 +560,88 @@ describe('workstreams and their records', () => {
     });
   });
 
+  describe('councils named by name', () => {
+    const nameOf = async (id: string) =>
+      (await call(t, viewerInverclyde, 'get', `/councils/${id}`, undefined, 200)).body
+        .name as string;
+
+    it('names each lead authority of a workstream, in the order of leadCouncilIds, in the list and the record', async () => {
+      const leads = [
+        { id: glasgow, name: await nameOf(glasgow) },
+        { id: lanarkshire, name: await nameOf(lanarkshire) },
+      ];
+      expect(leads[0].name).not.toBe(leads[1].name);
+      const one = await get(viewerInverclyde, `/workstreams/${waste.id}`);
+      expect(one.body).toMatchObject({
+        leadCouncilIds: [glasgow, lanarkshire],
+        leadCouncils: leads,
+      });
+      const list = await get(
+        viewerInverclyde,
+        `/workstreams?partnershipId=${clydeValley}&limit=100`,
+      );
+      const listed = (list.body.data as { id: string }[]).find((w) => w.id === waste.id);
+      expect(listed).toMatchObject({ leadCouncils: leads });
+      const own = await workstream(t, officerInverclyde, { title: 'Inverclyde payroll review' });
+      const mine = await get(officerInverclyde, `/workstreams/${own.id}`);
+      expect(mine.body.leadCouncils).toEqual([{ id: inverclyde, name: 'Inverclyde Council' }]);
+    });
+
+    it("names the council of each savings line, of each savings total by council, of a status update's author and of the dashboard", async () => {
+      const payroll = await workstream(t, officerInverclyde, { title: 'Shared payroll' });
+      const line = await call(
+        t,
+        officerInverclyde,
+        'post',
+        `/workstreams/${payroll.id}/savings`,
+        { financialYear: '2026-27', plannedPence: 500 * POUND, cashable: true },
+        201,
+      );
+      expect(line.body).toMatchObject({ councilId: inverclyde, councilName: 'Inverclyde Council' });
+      const lines = await get(viewerInverclyde, `/workstreams/${payroll.id}/savings`);
+      expect(lines.body.data).toEqual([
+        expect.objectContaining({ councilId: inverclyde, councilName: 'Inverclyde Council' }),
+      ]);
+      const totals = await get(
+        viewerInverclyde,
+        `/savings/totals?groupBy=council&councilId=${inverclyde}`,
+      );
+      expect(totals.body).toMatchObject({
+        data: [{ councilId: inverclyde, councilName: 'Inverclyde Council' }],
+        nextCursor: null,
+      });
+      const byYear = await get(viewerInverclyde, `/savings/totals?groupBy=year`);
+      expect(byYear.body.data[0]).not.toHaveProperty('councilName');
+      const update = await call(
+        t,
+        officerInverclyde,
+        'post',
+        `/workstreams/${payroll.id}/status-updates`,
+        { rag: 'green', period: '2026-27' },
+        201,
+      );
+      expect(update.body).toMatchObject({
+        authorCouncilId: inverclyde,
+        authorCouncilName: 'Inverclyde Council',
+      });
+      const dashboard = await get(viewerInverclyde, '/dashboard');
+      expect(dashboard.body).toMatchObject({
+        councilId: inverclyde,
+        councilName: 'Inverclyde Council',
+      });
+      const platform = await get(world.admin, `/dashboard?councilId=${glasgow}`);
+      expect(platform.body).toMatchObject({
+        councilId: glasgow,
+        councilName: await nameOf(glasgow),
+      });
+      const nobody = await get(
+        world.admin,
+        '/dashboard?councilId=00000000-0000-4000-8000-000000000000',
+      );
+      expect(nobody.status).toBe(404);
+    });
+  });
+
   describe('dashboard', () => {
     it("changes for council A with A's private workstream and not with council B's", async () => {
       const dashboard = async (who: SignedIn) => (await get(who, '/dashboard')).body;

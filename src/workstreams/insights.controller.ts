@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiBodyProblems, ApiProblem, ApiProblems } from '../common/api-responses';
+import { PageQueryDto } from '../common/pagination';
 import { Actor } from '../tenancy/actor';
 import { CheckPolicies, CurrentActor } from '../tenancy/decorators';
 import {
@@ -15,7 +16,7 @@ import {
   SavingsTotalsDto,
   SavingsTotalsQueryDto,
 } from './dto/insights.dto';
-import { CreateServiceAreaDto, ServiceAreaDto } from './dto/workstream.dto';
+import { CreateServiceAreaDto, ServiceAreaDto, ServiceAreaPageDto } from './dto/workstream.dto';
 import { InsightsService } from './insights.service';
 import { ServiceAreasService } from './service-areas.service';
 
@@ -39,6 +40,7 @@ export class InsightsController {
   })
   @ApiOkResponse({ type: DashboardDto, description: "Your council's dashboard" })
   @ApiProblems(400, 403)
+  @ApiProblem(404, 'A platform admin named no council there is')
   dashboard(@CurrentActor() actor: Actor, @Query() query: DashboardQueryDto) {
     return this.insights.dashboard(actor, query);
   }
@@ -53,7 +55,7 @@ export class InsightsController {
   @ApiOkResponse({
     type: SavingsTotalsDto,
     description:
-      'Planned and realised savings of the workstreams you may see, grouped (not paginated)',
+      'Planned and realised savings of the workstreams you may see, a page of groups at a time, with the total over every group',
   })
   savingsTotals(@CurrentActor() actor: Actor, @Query() query: SavingsTotalsQueryDto) {
     return this.insights.savingsTotals(actor, query);
@@ -65,9 +67,9 @@ export class InsightsController {
     summary: 'The service areas a workstream can be in',
     operationId: 'listServiceAreas',
   })
-  @ApiOkResponse({ type: [ServiceAreaDto], description: 'Every service area (not paginated)' })
-  listServiceAreas() {
-    return this.serviceAreas.list();
+  @ApiOkResponse({ type: ServiceAreaPageDto, description: 'By name, ties by code' })
+  listServiceAreas(@Query() query: PageQueryDto) {
+    return this.serviceAreas.list(query);
   }
 
   @Post('service-areas')

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationProblem } from '../common/problem';
@@ -88,8 +88,10 @@ function dashboardSql(visible: string, savingsVisible: string, today: boolean): 
       SELECT coalesce(rag, 'none') AS rag, phase, part, count(*)::int AS n, ${openOverdue} AS overdue,
              coalesce(sum(open_high_risks), 0)::int AS high
         FROM mine GROUP BY 1, 2, 3)
-    SELECT g.rag, g.phase, g.part, g.n, g.overdue, g.high, extra.overdue AS "overdueElse", extra.savings
+    SELECT g.rag, g.phase, g.part, g.n, g.overdue, g.high, extra.overdue AS "overdueElse", extra.savings,
+           extra.council_name AS "councilName"
       FROM (SELECT ${otherOverdue} AS overdue,
+                   (SELECT c.name FROM councils c WHERE c.id = $1) AS council_name,
                    (SELECT json_build_object('plannedPence', coalesce(sum(s.planned_pence), 0)::float8,
                                              'realisedPence', coalesce(sum(s.realised_pence), 0)::float8)
                       FROM savings_lines s
@@ -159,8 +161,12 @@ export class InsightsService {
       );
     }
     pageParams.push(query.limit + 1);
+    // Grouped by council, each group names its council (the councils' primary key, per group).
+    const names = groups.includes('council')
+      ? `(SELECT c.name FROM councils c WHERE c.id = s.council_id) AS "councilName", `
+      : '';
     const rows = await this.txHost.tx.query<SavingsTotalDto[]>(
-      `SELECT ${groups.map((g) => `${GROUPS[g].column} AS "${GROUPS[g].field}"`).join(', ')}, ${SUMS}
+      `SELECT ${groups.map((g) => `${GROUPS[g].column} AS "${GROUPS[g].field}"`).join(', ')}, ${names}${SUMS}
          FROM savings_lines s WHERE ${pageWhere.join(' AND ')}
         GROUP BY ${keys.join(', ')} ORDER BY ${keys.join(', ')} LIMIT $${pageParams.length}`,
       pageParams,
@@ -209,6 +215,8 @@ export class InsightsService {
             [councilId, asOf, financialYear, ...visible.params, ...savingsVisible.params],
           )
         : [];
+    const councilName = rows.length ? rows[0].councilName : await this.councilName(councilId);
+    if (councilName === null) throw new NotFoundException('No such council');
     const zeros = (keys: readonly string[]) =>
       Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
     const byRag = zeros([...RAGS, 'none']);
@@ -228,12 +236,21 @@ export class InsightsService {
     }
     return {
       councilId,
+      councilName,
       asOf,
       workstreams: { total, byRag, byPhase, byParticipation },
       overdueMilestones,
       openHighRisks,
       savings: { financialYear, ...(rows[0]?.savings ?? { plannedPence: 0, realisedPence: 0 }) },
     };
+  }
+
+  private async councilName(councilId: string): Promise<string | null> {
+    const [row] = await this.txHost.tx.query<{ name: string }[]>(
+      `SELECT name FROM councils WHERE id = $1`,
+      [councilId],
+    );
+    return row?.name ?? null;
   }
 
   /** What a council sees (its own and its current partnerships'), for a platform admin. */
@@ -262,4 +279,6 @@ interface DashboardRow {
   high: number;
   overdueElse: number;
   savings: { plannedPence: number; realisedPence: number };
+  /** Null when no council has the id. */
+  councilName: string | null;
 }

@@ -44,6 +44,8 @@ export interface RecordKind {
 
 const date = (column: string, alias: string) => `to_char(${column}, 'YYYY-MM-DD') AS "${alias}"`;
 const common = `r.id, r.workstream_id AS "workstreamId"`;
+/** The name of the record's council, read with the record (the councils' primary key). */
+const councilName = `(SELECT c.name FROM councils c WHERE c.id = r.council_id) AS "councilName"`;
 const stamps = `r.version, ${isoTimestamp('r.created_at', 'createdAt')}, ${isoTimestamp('r.updated_at', 'updatedAt')}`;
 const byCreation: RecordKind['order'] = {
   by: 'r.created_at, r.id',
@@ -88,6 +90,16 @@ async function requiresApproval(tx: EntityManager, councilId: string): Promise<b
 }
 
 /**
+ * A council's commitment to a workstream and the withdrawal of the approval it rests on each
+ * read the other, so they take turns (migrations/1764100000000-one-commitment-at-a-time.ts,
+ * whose triggers take the same lock): held to the end of the transaction, and what is read
+ * after it includes what a transaction it waited for committed.
+ */
+async function lockCommitment(tx: EntityManager, workstreamId: string, councilId: string) {
+  await tx.query(`SELECT commitment_lock($1, $2)`, [workstreamId, councilId]);
+}
+
+/**
  * Whether the council has approved a business case of the workstream that was put to the
  * councils (not a draft), leaving out one decision (the one being changed).
  */
@@ -117,6 +129,7 @@ async function assertCommitmentNotBuiltOn(
 ): Promise<void> {
   const councilId = decision.councilId as string;
   if (!(await requiresApproval(tx, councilId))) return;
+  await lockCommitment(tx, workstream.id, councilId);
   const [participation] = await tx.query<{ id: string }[]>(
     `SELECT id FROM workstream_participants
       WHERE workstream_id = $1 AND council_id = $2 AND status = 'committed'`,
@@ -219,6 +232,7 @@ export const STATUS_UPDATES: RecordKind = {
   select: `${common}, r.seq::text AS seq, r.rag, r.period, ${date('r.as_at', 'asAt')}, r.reason,
     r.narrative, r.achievements,
     r.challenges, r.author_user_id AS "authorUserId", r.author_council_id AS "authorCouncilId",
+    (SELECT c.name FROM councils c WHERE c.id = r.author_council_id) AS "authorCouncilName",
     ${isoTimestamp('r.created_at', 'createdAt')}`,
   writable: {
     rag: 'rag',
@@ -308,7 +322,8 @@ export const DECISIONS: RecordKind = {
   table: 'business_case_decisions',
   noun: 'business case decision',
   councilOwned: { subject: 'BusinessCaseDecision' },
-  select: `${common}, r.business_case_id AS "businessCaseId", r.council_id AS "councilId", r.decision,
+  select: `${common}, r.business_case_id AS "businessCaseId", r.council_id AS "councilId",
+    ${councilName}, r.decision,
     ${date('r.decided_on', 'decidedOn')}, r.decision_body AS "decisionBody", r.reference,
     r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: {
@@ -341,8 +356,7 @@ export const PARTICIPANTS: RecordKind = {
   table: 'workstream_participants',
   noun: 'participation',
   councilOwned: { subject: 'Participant' },
-  select: `${common}, r.council_id AS "councilId",
-    (SELECT c.name FROM councils c WHERE c.id = r.council_id) AS "councilName",
+  select: `${common}, r.council_id AS "councilId", ${councilName},
     r.priority_rank AS "priorityRank", r.status, r.reason,
     r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: { priorityRank: 'priority_rank', status: 'status', reason: 'reason' },
@@ -374,6 +388,7 @@ export const PARTICIPANTS: RecordKind = {
       ]);
     }
     if (values.status === 'committed' && (await requiresApproval(tx, values.councilId as string))) {
+      await lockCommitment(tx, workstream.id, values.councilId as string);
       if (!(await hasApproval(tx, workstream.id, values.councilId as string))) {
         throw new ConflictException(
           'A council commits to a workstream only after it has approved a business case for it; record the approval first',
@@ -387,7 +402,8 @@ export const SAVINGS_LINES: RecordKind = {
   table: 'savings_lines',
   noun: 'savings line',
   councilOwned: { subject: 'SavingsLine' },
-  select: `${common}, r.council_id AS "councilId", r.financial_year AS "financialYear",
+  select: `${common}, r.council_id AS "councilId", ${councilName},
+    r.financial_year AS "financialYear",
     r.planned_pence::float8 AS "plannedPence", r.realised_pence::float8 AS "realisedPence", r.cashable,
     r.description, r.recorded_by_platform_admin AS "recordedByPlatformAdmin", ${stamps}`,
   writable: {

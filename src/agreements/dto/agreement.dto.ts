@@ -22,6 +22,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
+import { CouncilRefDto } from '../../councils/dto/council.dto';
 import { PageOf, PageQueryDto } from '../../common/pagination';
 
 export const AGREEMENT_STATUSES = [
@@ -266,11 +267,6 @@ export class DocumentQueryDto {
 }
 
 // Answers
-
-export class CouncilRefDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'Bath and North East Somerset Council' }) name: string;
-}
 
 export class AgreementDecisionDto {
   @ApiProperty({ format: 'uuid' }) id: string;

@@ -33,6 +33,15 @@ export class CouncilDirectoryEntryDto {
   @ApiProperty({ example: 'Scotland' }) nation: string;
 }
 
+/**
+ * A council (or partnership) named in another record: its id, and its name, so a client need
+ * not look it up.
+ */
+export class CouncilRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) name: string;
+}
+
 export class CouncilDto extends CouncilDirectoryEntryDto {
   @ApiPropertyOptional({ example: 'IVC', description: 'Own council and platform admins only' })
   registerCode?: string;

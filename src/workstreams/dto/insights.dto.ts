@@ -70,8 +70,12 @@ export class SavingsTotalsQueryDto {
 }
 
 export class SavingsTotalDto {
-  @ApiPropertyOptional({ format: 'uuid' }) workstreamId?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) councilId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'When grouped by workstream' })
+  workstreamId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'When grouped by council' })
+  councilId?: string;
+  @ApiPropertyOptional({ example: 'Inverclyde Council', description: 'When grouped by council' })
+  councilName?: string;
   @ApiPropertyOptional({ example: '2025-26', description: 'When grouped by year' })
   financialYear?: string;
   @ApiProperty({ type: 'integer' }) plannedPence: number;
@@ -145,6 +149,7 @@ export class DashboardSavingsDto {
 
 export class DashboardDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
   @ApiProperty({ format: 'date', example: '2010-03-31' }) asOf: string;
   @ApiProperty({
     type: DashboardWorkstreamsDto,

@@ -229,8 +229,9 @@ export class StatusUpdateDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) workstreamId: string;
   @ApiProperty({
-    description: 'Order of recording (a sequence number, as a string)',
+    description: 'Order of recording (a 64-bit sequence number, as a string of digits)',
     example: '17',
+    pattern: '^[0-9]+$',
   })
   seq: string;
   @ApiProperty({ enum: RAGS }) rag: string;
@@ -242,6 +243,8 @@ export class StatusUpdateDto {
   @ApiProperty({ nullable: true, type: String }) challenges: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorUserId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) authorCouncilId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Inverclyde Council' })
+  authorCouncilName: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -333,6 +336,7 @@ export class UpdateDecisionDto extends Versioned {
 export class DecisionDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) businessCaseId: string;
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
   @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
   recordedByPlatformAdmin: boolean;
   @ApiProperty({ enum: DECISIONS }) decision: string;
@@ -453,6 +457,7 @@ export class UpdateSavingsLineDto extends Versioned {
 }
 export class SavingsLineDto extends RecordDto {
   @ApiProperty({ format: 'uuid' }) councilId: string;
+  @ApiProperty({ example: 'Inverclyde Council' }) councilName: string;
   @ApiProperty({ description: "Last written by a platform admin on the council's behalf" })
   recordedByPlatformAdmin: boolean;
   @ApiProperty({ example: '2025-26' }) financialYear: string;

@@ -14,6 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/dates';
+import { CouncilRefDto } from '../../councils/dto/council.dto';
 import { PageQueryDto, PageOf } from '../../common/pagination';
 import { IsFinancialYear } from '../financial-year';
 import { PHASES, STARTING_PHASES } from '../phase';
@@ -58,6 +59,11 @@ export class WorkstreamDto {
     description: 'Lead authorities (more than one: joint lead)',
   })
   leadCouncilIds: string[];
+  @ApiProperty({
+    type: [CouncilRefDto],
+    description: 'The lead authorities with their names, in the order of leadCouncilIds',
+  })
+  leadCouncils: CouncilRefDto[];
   @ApiProperty({
     type: LeadOfficerDto,
     nullable: true,
@@ -251,6 +257,8 @@ export class ServiceAreaDto {
   @ApiProperty({ example: 'waste' }) code: string;
   @ApiProperty({ example: 'Waste' }) name: string;
 }
+
+export class ServiceAreaPageDto extends PageOf(ServiceAreaDto) {}
 
 export class CreateServiceAreaDto {
   @ApiProperty({ example: 'libraries' })
