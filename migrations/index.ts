@@ -28,6 +28,7 @@ import { ProofCheckedOnce1764060000000 } from './1764060000000-proof-checked-onc
 import { ReadsByIndex1764070000000 } from './1764070000000-reads-by-index';
 import { TakingPartCounted1764080000000 } from './1764080000000-taking-part-counted';
 import { ActorConfirmedInTransaction1764090000000 } from './1764090000000-actor-confirmed-in-transaction';
+import { OneCommitmentAtATime1764100000000 } from './1764100000000-one-commitment-at-a-time';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -56,4 +57,5 @@ export const MIGRATIONS = [
   ReadsByIndex1764070000000,
   TakingPartCounted1764080000000,
   ActorConfirmedInTransaction1764090000000,
+  OneCommitmentAtATime1764100000000,
 ];

@@ -157,6 +157,7 @@ export class MembersService {
     partnershipId: string,
     dto: PassAdministrationDto,
   ): Promise<MemberDto> {
+    await this.lockForHandOver(partnershipId);
     await this.manageable(actor, partnershipId);
     const incoming = await this.current(partnershipId, dto.councilId);
     if (!incoming) {
@@ -195,6 +196,7 @@ export class MembersService {
     partnershipId: string,
     dto: EndAdministrationDto,
   ): Promise<MemberDto> {
+    await this.lockForHandOver(partnershipId);
     await this.manageable(actor, partnershipId);
     const [outgoing] = await this.txHost.tx.query<MemberDto[]>(
       `SELECT ${COLUMNS} FROM ${FROM}
@@ -222,10 +224,7 @@ export class MembersService {
     chairs: boolean,
   ): Promise<string> {
     if (row.joinedOn === from) {
-      await this.txHost.tx.query(
-        `UPDATE partnership_members SET role = $2, chairs = $3, version = version + 1 WHERE id = $1`,
-        [row.id, role, chairs],
-      );
+      await this.changeAsRead(row, 'role = $3, chairs = $4', [role, chairs]);
       return row.id;
     }
     const [created] = await this.txHost.tx.query<{ id: string }[]>(
@@ -233,11 +232,32 @@ export class MembersService {
        VALUES ($1, $2, $3, $4, $5::date) RETURNING id`,
       [row.partnershipId, row.councilId, role, chairs, from],
     );
-    await this.txHost.tx.query(
-      `UPDATE partnership_members SET left_on = $2::date, version = version + 1 WHERE id = $1`,
-      [row.id, from],
-    );
+    await this.changeAsRead(row, 'left_on = $3::date', [from]);
     return created.id;
+  }
+
+  /**
+   * A hand-over (or the end of the role) at a time: the partnership's row is locked before the
+   * memberships are read, so a second hand-over sent at the same moment waits, then reads what
+   * the first committed (the role already passed: 409; the caller no longer administers: 403)
+   * instead of passing the role again on top of it. The lock is not the access check: a caller
+   * the row's policy refuses locks nothing and is refused by `manageable`.
+   */
+  private async lockForHandOver(partnershipId: string): Promise<void> {
+    if (!isUuid(partnershipId)) return;
+    await this.txHost.tx.query(`SELECT 1 FROM partnerships WHERE id = $1 FOR NO KEY UPDATE`, [
+      partnershipId,
+    ]);
+  }
+
+  /** Changes a membership row as it was read; one changed since by anyone else is 409. */
+  private async changeAsRead(row: MemberDto, sets: string, values: unknown[]): Promise<void> {
+    const rows = await this.txHost.tx.query<[unknown[], number]>(
+      `UPDATE partnership_members SET ${sets}, version = version + 1
+        WHERE id = $1 AND version = $2 RETURNING id`,
+      [row.id, row.version, ...values],
+    );
+    if (!rows[0].length) throw new StaleVersionProblem('membership');
   }
 
   /** A membership row of a partnership the caller may see, or 404. */
