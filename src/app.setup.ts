@@ -89,6 +89,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     },
     frameworkErrors,
     clientErrorHandler,
+    // On close, Fastify's default ('idle') destroys every connection, requests in flight too;
+    // Node's own close lets those finish and closes the idle ones (src/health/graceful-stop.ts).
+    forceCloseConnections: false,
   });
   // JSON only: Fastify's own parser stays (it refuses __proto__), Nest adds none, and a
   // text/plain or form body answers 415 (README, API conventions).
@@ -121,7 +124,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   // Nest buffers its log lines until listen(); tests never listen, and their lines (the
   // problem filter's among them) must reach the log too.
   app.flushLogs();
-  app.setGlobalPrefix('api/v1', { exclude: ['health', '/', 'api/v1'] });
+  app.setGlobalPrefix('api/v1', {
+    exclude: ['health', 'health/live', 'health/ready', '/', 'api/v1'],
+  });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
     new ValidationPipe({

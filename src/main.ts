@@ -1,12 +1,14 @@
 /**
  * `npm start`: validated configuration, the database (embedded when DATABASE_URL is unset),
- * migrations, then the API. On SIGINT/SIGTERM the app closes first, the database last.
+ * migrations, then the API. On SIGINT/SIGTERM it drains (src/health/graceful-stop.ts): the
+ * app closes first, the database last.
  */
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.setup';
+import { gracefulStop } from './health/graceful-stop';
 import { demoPasswordFile, demoSignIns, demoUsers, firstRunDemo } from './cli/first-run';
 import { SystemActor } from './tenancy/system-actor';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration';
@@ -38,14 +40,22 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`Received ${signal}: closing the app`);
+    let finished = true;
     try {
-      await app?.close();
+      if (app) {
+        finished = await gracefulStop(
+          app,
+          { drainMs: config.shutdownDrainMs, timeoutMs: config.shutdownTimeoutMs },
+          log,
+        );
+      }
+      if (!finished) log(`Requests still running after ${config.shutdownTimeoutMs} ms: exiting`);
     } finally {
       if (database.embedded) {
         log('Stopping the embedded PostgreSQL');
         await database.embedded.stop().catch((error: unknown) => log(String(error)));
       }
-      process.exit(0);
+      process.exit(finished ? 0 : 1);
     }
   };
   process.on('SIGINT', () => void stop('SIGINT'));

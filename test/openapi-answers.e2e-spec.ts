@@ -59,7 +59,7 @@ describe('the answers the OpenAPI document describes', () => {
     expected: number,
   ): Promise<request.Response> {
     const [method] = route.split(' ');
-    const outside = path === '/' || path === '/health' || path.startsWith('/api/v1');
+    const outside = path === '/' || path.startsWith('/health') || path.startsWith('/api/v1');
     const url = outside ? path : `/api/v1${path}`;
     let req = request(world.t.http)[method.toLowerCase() as 'get'](url);
     if (who) req = req.set(bearer(who));
@@ -85,6 +85,8 @@ describe('the answers the OpenAPI document describes', () => {
     const W = '/api/v1/workstreams/{id}';
 
     await answer(undefined, 'GET /health', '/health', undefined, 200);
+    await answer(undefined, 'GET /health/live', '/health/live', undefined, 200);
+    await answer(undefined, 'GET /health/ready', '/health/ready', undefined, 200);
     await answer(undefined, 'GET /', '/', undefined, 200);
     await answer(undefined, 'GET /api/v1', '/api/v1', undefined, 200);
     await answer(

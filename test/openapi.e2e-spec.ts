@@ -27,6 +27,8 @@ const PUBLIC = [
   'apiIndex',
   'confirmPasswordReset',
   'health',
+  'healthLive',
+  'healthReady',
   'index',
   'login',
   'refreshTokens',

@@ -33,6 +33,10 @@ export interface AppConfig {
   databaseJobsUrl?: string;
   databasePoolSize: number;
   statementTimeoutMs: number;
+  /** Longest a statement waits for a row or table lock (55P03 after it: 409, try again). */
+  lockTimeoutMs: number;
+  /** Longest a request waits for a free pool connection before it answers 503 with Retry-After. */
+  poolWaitMs: number;
   /**
    * Send a request's parameterised statements as named prepared statements, planned once per
    * connection (DATABASE_PREPARED_STATEMENTS, default true). Behind PgBouncer in transaction
@@ -60,6 +64,10 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Longest a request may take to arrive, headers and body (408 after it). */
   requestTimeoutMs: number;
+  /** On SIGTERM, how long `/health/ready` answers 503 before the process stops accepting. */
+  shutdownDrainMs: number;
+  /** Then how long requests in flight may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   smtpUrl?: string;
   mailFrom: string;
   publicUrl: string;
@@ -205,6 +213,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseJobsUrl: postgresUrl(env, 'DATABASE_JOBS_URL'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     statementTimeoutMs: integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15000, 100, 600000),
+    lockTimeoutMs: integer(env, 'DATABASE_LOCK_TIMEOUT_MS', 5000, 100, 600000),
+    poolWaitMs: integer(env, 'DATABASE_POOL_WAIT_MS', 5000, 100, 600000),
     preparedStatements: flag(env, 'DATABASE_PREPARED_STATEMENTS', true),
     dataDir,
     jwtSecret: jwtSecret(env, dataDir),
@@ -220,6 +230,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(env),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30000, 500, 600000),
+    shutdownDrainMs: integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, 600000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 20000, 100, 600000),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'Joint Working Hub <no-reply@joint-working-hub.local>',
     publicUrl: env.PUBLIC_URL || `http://localhost:${port}`,

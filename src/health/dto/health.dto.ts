@@ -24,6 +24,11 @@ export class HealthDto {
   details: Record<string, { status: string }>;
 }
 
+/** What `GET /health/live` answers. */
+export class LiveDto {
+  @ApiProperty({ enum: ['ok'] }) status: string;
+}
+
 /** Where to go next from `/` or `/api/v1`. */
 export class LinksDto {
   @ApiProperty({ example: '/docs' }) docs: string;
