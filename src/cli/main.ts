@@ -38,7 +38,7 @@ async function withDataSource<T>(
 ): Promise<T> {
   const options = dataSourceOptions(
     url,
-    { databasePoolSize: 1, statementTimeoutMs: 60000 },
+    { databasePoolSize: 1, statementTimeoutMs: 60000, lockTimeoutMs: 60000, poolWaitMs: 10000 },
     'jwh-cli',
   );
   const dataSource = await new DataSource(options).initialize();

@@ -43,8 +43,55 @@ const DATABASE_ERRORS: Record<string, [number, string]> = {
   '40001': [409, 'The record was changed at the same time by another request; try again'],
   '40P01': [409, 'The record was changed at the same time by another request; try again'],
   '42501': [403, 'The database refused this change for your council'],
-  '57014': [503, 'The database took too long to answer'],
+  '55P03': [409, 'The record is being changed by another request; try again'],
 };
+
+/**
+ * The database could not serve the request, through no fault of it: it took too long, is
+ * restarting, refuses connections, or the pool had no connection free in time. A 503 with
+ * Retry-After, never a 500; the transaction is rolled back, so nothing of it was stored.
+ */
+const UNAVAILABLE_STATES: Record<string, string> = {
+  '57014': 'The database took too long to answer',
+  '25P03': 'The database took too long to answer',
+  '57P01': 'The database is restarting',
+  '57P02': 'The database is restarting',
+  '57P03': 'The database is starting up',
+  '53300': 'The database has no connection to spare',
+  '53000': 'The database has no resources to spare',
+};
+const UNAVAILABLE_SYSTEM = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Why the database could not serve the request, or undefined when it is not that. */
+export function unavailableReason(exception: unknown): string | undefined {
+  const error = (exception instanceof QueryFailedError ? exception.driverError : exception) as
+    { code?: unknown; message?: unknown } | undefined;
+  const code = typeof error?.code === 'string' ? error.code : '';
+  const message = typeof error?.message === 'string' ? error.message : '';
+  if (UNAVAILABLE_STATES[code]) return UNAVAILABLE_STATES[code];
+  if (code.startsWith('08')) return 'The database connection failed';
+  if (/timeout exceeded when trying to connect/.test(message))
+    return 'The service is busy: no database connection came free in time';
+  if (
+    UNAVAILABLE_SYSTEM.has(code) ||
+    /^Connection terminated|^Query read timeout|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end/.test(
+      message,
+    )
+  )
+    return 'The database does not answer';
+  return undefined;
+}
+
+/** Seconds a client should wait before trying again after a 503 of the database. */
+const DATABASE_RETRY_AFTER = 2;
 
 /**
  * Any other data exception (SQLSTATE class 22) is a value the validation let through: still
@@ -143,6 +190,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
    * the request (an email, a name, a token hash).
    */
   private log(exception: unknown, status: number, requestId: string | undefined): void {
+    const unavailable = status === 503 ? unavailableReason(exception) : undefined;
+    if (unavailable) {
+      // Expected while the database restarts or the pool is full: a warning, not an alert.
+      const code = (exception as { code?: unknown } | undefined)?.code;
+      this.logger.warn({ requestId, code }, `Database unavailable: ${unavailable}`);
+      return;
+    }
     const database = databaseErrorOf(exception);
     if (database) {
       const { code: sqlState, constraint, table, column } = database;
@@ -188,6 +242,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const problem = { ...base(status, detail), ...extensions };
       if (Array.isArray(errors)) problem.errors = errors as FieldError[];
       return problem;
+    }
+    const unavailable = unavailableReason(exception);
+    if (unavailable) {
+      return {
+        ...base(503, `${unavailable}; try again in ${DATABASE_RETRY_AFTER} seconds`),
+        retryAfter: DATABASE_RETRY_AFTER,
+      };
     }
     const driver = databaseErrorOf(exception);
     if (driver) {

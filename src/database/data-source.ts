@@ -10,7 +10,10 @@ import { ENTITIES } from './entities';
  */
 export function dataSourceOptions(
   url: string,
-  config: Pick<AppConfig, 'databasePoolSize' | 'statementTimeoutMs'>,
+  config: Pick<
+    AppConfig,
+    'databasePoolSize' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'poolWaitMs'
+  >,
   applicationName: string,
 ): DataSourceOptions {
   return {
@@ -27,9 +30,10 @@ export function dataSourceOptions(
     applicationName,
     extra: {
       max: config.databasePoolSize,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: config.poolWaitMs,
       idleTimeoutMillis: 30000,
       statement_timeout: config.statementTimeoutMs,
+      lock_timeout: config.lockTimeoutMs,
       query_timeout: config.statementTimeoutMs + 1000,
       idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
     },

@@ -104,9 +104,15 @@ async function ensureRole(
     } else if (!explicitUrl) {
       await client.query(`ALTER ROLE ${name} ${login}`);
     }
-    await client.query(
-      `ALTER ROLE ${name} SET statement_timeout = ${escapeLiteral(`${config.statementTimeoutMs}ms`)}`,
-    );
+    // The timeouts hold for every connection of the role, through PgBouncer too (which
+    // passes no startup parameters on).
+    for (const [setting, ms] of [
+      ['statement_timeout', config.statementTimeoutMs],
+      ['lock_timeout', config.lockTimeoutMs],
+      ['idle_in_transaction_session_timeout', config.statementTimeoutMs * 2],
+    ] as const) {
+      await client.query(`ALTER ROLE ${name} SET ${setting} = ${escapeLiteral(`${ms}ms`)}`);
+    }
     // A web service's statements are short: compiling one costs more than it saves.
     await client.query(`ALTER ROLE ${name} SET jit = off`);
     // Prepared statements (src/database/prepared-statements.ts) keep their parse and rewrite,

@@ -20,11 +20,14 @@ export class SignInDatabase implements OnApplicationShutdown {
    */
   private readonly codePool: Pool;
 
-  constructor(url: string, config: Pick<AppConfig, 'statementTimeoutMs' | 'databasePoolSize'>) {
+  constructor(
+    url: string,
+    config: Pick<AppConfig, 'statementTimeoutMs' | 'databasePoolSize' | 'poolWaitMs'>,
+  ) {
     const options = (max: number, name: string) => ({
       connectionString: url,
       max,
-      connectionTimeoutMillis: 5000,
+      connectionTimeoutMillis: config.poolWaitMs,
       idleTimeoutMillis: 30000,
       statement_timeout: config.statementTimeoutMs,
       query_timeout: config.statementTimeoutMs + 1000,
