@@ -384,7 +384,7 @@ describe('rules of workstreams and their records', () => {
     expect(now).toEqual({ kind, status: 'dissolved', version: 2 });
   });
 
-  it("lists DESIGN.md's service areas to a viewer, and lets only a platform admin add one that workstreams may then use", async () => {
+  it('lists the service areas to a viewer, and lets only a platform admin add one that workstreams may then use', async () => {
     const design = `waste health_social_care social_transport_fleet property_hubs back_office roads
       charging economic_strategy workforce ict asset_management access_to_services
       revenues_benefits audit hr_payroll`.split(/\s+/);

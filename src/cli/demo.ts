@@ -113,7 +113,7 @@ export async function seedDemo(
     log(
       `Demo data loaded: ${DEMO_COUNCILS.length} councils, ${DEMO_PARTNERSHIPS.length} partnerships, ` +
         `${titles.size + 1} workstreams, 1 co-operation agreement, ${DEMO_REPORTS.length} reports. Sign in as ${platform}, admin@<council>.example or ` +
-        `officer@<council>.example (e.g. officer@inverclyde-council.example) with the password you gave.`,
+        `officer@<council>.example (e.g. officer@inverclyde-council.example) with the demo password.`,
     );
   } finally {
     await app.close();

@@ -4,7 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Page, PageQueryDto, decodeCursor, pageOf } from '../common/pagination';
 import { CreateServiceAreaDto, ServiceAreaDto } from './dto/workstream.dto';
 
-/** The list of service areas (DESIGN.md), which platform admins may extend. */
+/** The list of service areas (README, Partnerships and workstreams), which platform admins may extend. */
 @Injectable()
 export class ServiceAreasService {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}

@@ -102,7 +102,7 @@ export class WorkstreamQueryDto extends PageQueryDto {
   @IsUUID()
   councilId?: string;
   @ApiPropertyOptional({ enum: PHASES }) @IsOptional() @IsIn(PHASES) phase?: string;
-  @ApiPropertyOptional({ example: 'waste' })
+  @ApiPropertyOptional({ description: 'A code from GET /service-areas, for example `waste`' })
   @IsOptional()
   @IsString()
   @MaxLength(40)
