@@ -29,6 +29,7 @@ import { ReadsByIndex1764070000000 } from './1764070000000-reads-by-index';
 import { TakingPartCounted1764080000000 } from './1764080000000-taking-part-counted';
 import { ActorConfirmedInTransaction1764090000000 } from './1764090000000-actor-confirmed-in-transaction';
 import { OneCommitmentAtATime1764100000000 } from './1764100000000-one-commitment-at-a-time';
+import { MilestonesDoneAfter1764110000000 } from './1764110000000-milestones-done-after';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -58,4 +59,5 @@ export const MIGRATIONS = [
   TakingPartCounted1764080000000,
   ActorConfirmedInTransaction1764090000000,
   OneCommitmentAtATime1764100000000,
+  MilestonesDoneAfter1764110000000,
 ];

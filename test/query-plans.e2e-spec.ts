@@ -20,6 +20,8 @@
  * The failure names the statement, the node and the plan (in text). Times are printed, not
  * asserted: the targets live in the benchmark (npm run bench).
  */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as pg from 'pg';
 import { Scale, SCALE_WORKSTREAMS, generateAtScale } from './support/generate';
 import { TestApp, createTestApp } from './support/test-app';
@@ -535,6 +537,18 @@ describe(`Query plans at scale ${SCALE}`, () => {
             timing['most rows removed by a filter'],
             removedByFilters(explained.Plan),
           );
+          if (process.env.JWH_PLAN_DUMP) {
+            // A closer look: every statement's plan with its timings, one file a route.
+            const { rows: text } = await replay.query<{ 'QUERY PLAN': string }>(
+              `EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`,
+              statement.values,
+            );
+            appendFileSync(
+              join(process.env.JWH_PLAN_DUMP, `${name.replace(/[^\w]+/g, '_')}.txt`),
+              `-- statement ${i}\n${statement.text}\n${JSON.stringify(statement.values)}\n` +
+                `${text.map((r) => r['QUERY PLAN']).join('\n')}\n\n`,
+            );
+          }
           const problems = problemsOf(explained.Plan, bigTables);
           if (problems.length) {
             violations.push({

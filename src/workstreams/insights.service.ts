@@ -62,16 +62,17 @@ function dashboardSql(visible: string, savingsVisible: string, today: boolean): 
        ORDER BY s.as_at DESC, s.seq DESC LIMIT 1)`,
   );
   // Overdue as at today or later: the open milestones due before the date, counted from each
-  // row's sorted due dates, and those done only after it (a partial index). As at an earlier
+  // row's sorted due dates, and those done only after it (a handful, from a partial index by
+  // completion date, kept if they are the council's). As at an earlier
   // date: every overdue one from the milestones themselves.
   const openOverdue = asAtToday(
     'coalesce(sum(width_bucket($2::date - 1, open_milestone_dues)), 0)::int',
     '0',
   );
   const otherOverdue = asAtToday(
-    `(SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
+    `(SELECT count(*)::int FROM milestones m
        WHERE m.status = 'done' AND m.completed_on > m.due_on AND m.due_on < $2::date
-         AND m.completed_on > $2::date)`,
+         AND m.completed_on > $2::date AND m.workstream_id IN (SELECT id FROM mine))`,
     `(SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
        WHERE ${overdueAsOf('$2::date')})`,
   );
