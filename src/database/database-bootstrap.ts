@@ -1,7 +1,9 @@
 /**
  * Brings the database up before the app starts: the embedded server when `DATABASE_URL` is
- * unset, the two roles, then the migrations (as the owner, one process at a time).
+ * unset, the two roles, then the migrations (as the owner, one process at a time, connecting
+ * directly to PostgreSQL: README, "Running as a fleet").
  */
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/configuration';
 import { dataSourceOptions } from './data-source';
@@ -45,6 +47,30 @@ export async function prepareDatabase(
   }
 }
 
+/** How often a process whose peer is migrating asks for the lock again. */
+const MIGRATION_LOCK_POLL_MS = 250;
+
+/**
+ * Takes the migration lock, a session-level advisory lock, so `lock` must reach PostgreSQL
+ * directly (DATABASE_URL), never through PgBouncer in transaction mode, which hands the
+ * session that holds it to other clients (README, "Running as a fleet").
+ *
+ * Asked for again and again rather than waited for: a statement waiting in
+ * `pg_advisory_lock` holds a snapshot for as long as it waits, and a migration that builds an
+ * index CONCURRENTLY waits for every such snapshot to end, so the holder's migration would wait
+ * for the waiter, which waits for the holder, until the lock timeout cancels it.
+ */
+async function takeMigrationLock(lock: Client, log: (line: string) => void): Promise<void> {
+  for (let waited = false; ; waited = true) {
+    const { rows } = await lock.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [
+      MIGRATION_LOCK,
+    ]);
+    if (rows[0].got) return;
+    if (!waited) log('Another process is migrating the database: waiting for it');
+    await new Promise((resolve) => setTimeout(resolve, MIGRATION_LOCK_POLL_MS));
+  }
+}
+
 /**
  * Ensures the service roles, runs pending migrations and installs the key that proves request
  * settings; answers the service roles' URLs.
@@ -55,7 +81,7 @@ export async function migrate(
   log: (line: string) => void,
 ): Promise<ServiceUrls & { jobsUrl: string }> {
   return withClient(ownerUrl, async (lock) => {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await takeMigrationLock(lock, log);
     try {
       const urls = await ensureServiceRoles(config, ownerUrl);
       const dataSource = new DataSource(
