@@ -4,7 +4,7 @@
  * directly to PostgreSQL: README, "Running as a fleet").
  */
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, Migration } from 'typeorm';
 import { AppConfig } from '../config/configuration';
 import { dataSourceOptions } from './data-source';
 import {
@@ -79,6 +79,7 @@ export async function migrate(
   config: AppConfig,
   ownerUrl: string,
   log: (line: string) => void,
+  patience: MigrationPatience = DEFAULT_PATIENCE,
 ): Promise<ServiceUrls & { jobsUrl: string }> {
   return withClient(ownerUrl, async (lock) => {
     await takeMigrationLock(lock, log);
@@ -89,7 +90,7 @@ export async function migrate(
       );
       await dataSource.initialize();
       try {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        const applied = await runMigrationsPolitely(dataSource, log, patience);
         if (applied.length)
           log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
       } finally {
@@ -102,6 +103,53 @@ export async function migrate(
       await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   });
+}
+
+/**
+ * How long a migration waits for a table lock before it gives way (docs/migrations.md).
+ * A migration's ALTER TABLE queued behind a long transaction holds up every request that
+ * reaches the table after it, for as long as it waits; waiting briefly, rolling back and
+ * trying again later lets those requests through in between.
+ */
+export interface MigrationPatience {
+  lockTimeoutMs: number;
+  attempts: number;
+  retryDelayMs: number;
+}
+
+export const DEFAULT_PATIENCE: MigrationPatience = {
+  lockTimeoutMs: 2000,
+  attempts: 10,
+  retryDelayMs: 3000,
+};
+
+/** lock_not_available (lock_timeout) and deadlock_detected: the migration rolled back whole. */
+const GAVE_WAY = new Set(['55P03', '40P01']);
+
+async function runMigrationsPolitely(
+  dataSource: DataSource,
+  log: (line: string) => void,
+  patience: MigrationPatience,
+): Promise<Migration[]> {
+  const applied: Migration[] = [];
+  for (let attempt = 1; ; attempt++) {
+    // Session-wide on the migrator's one connection, so the non-transactional migrations
+    // (CREATE INDEX CONCURRENTLY) wait no longer either.
+    await dataSource.query(`SET lock_timeout = ${Math.trunc(patience.lockTimeoutMs)}`);
+    try {
+      applied.push(...(await dataSource.runMigrations({ transaction: 'each' })));
+      return applied;
+    } catch (error) {
+      const failed = error as { driverError?: { code?: string }; code?: string };
+      const code = failed.driverError?.code ?? failed.code;
+      if (!code || !GAVE_WAY.has(code) || attempt >= patience.attempts) throw error;
+      log(
+        `A migration gave way to the requests holding its tables (${code}); ` +
+          `trying again in ${patience.retryDelayMs} ms (attempt ${attempt + 1} of ${patience.attempts})`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, patience.retryDelayMs));
+    }
+  }
 }
 
 /**
