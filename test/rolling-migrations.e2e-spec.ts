@@ -237,7 +237,7 @@ describe('Rolling deploys and migrations (docs/migrations.md)', () => {
           label,
           status: res.status,
           ms: Date.now() - started,
-          body: res.status >= 500 ? res.body : undefined,
+          body: res.status >= 500 || res.status === 409 ? res.body : undefined,
         });
         return res;
       };
@@ -307,7 +307,7 @@ describe('Rolling deploys and migrations (docs/migrations.md)', () => {
       console.log(
         `Rolling migrations, serving through: ${answers.length} requests during ` +
           `${applied.map((a) => `${a.migration} (${a.attempts} attempt(s), ${a.ms} ms)`).join(', ')}; ` +
-          `${serverErrors.length} 5xx, ${conflicts.length} 409; longest ${longest.ms} ms (${longest.label}); ` +
+          `${serverErrors.length} 5xx, ${conflicts.length} 409 (${conflicts.map((c) => `${c.label}: ${(c.body as { detail?: string }).detail}`).join('; ')}); longest ${longest.ms} ms (${longest.label}); ` +
           `writes answered 201: ${JSON.stringify(Object.fromEntries(written))}`,
       );
       expect(serverErrors).toEqual([]);
