@@ -53,11 +53,21 @@ export function beginWith<R extends QueryResultRow>(
   name?: string,
 ): Promise<R[]> {
   return new Promise((resolve, reject) => {
-    const query = client.query(new BeginWith(text, values, name));
+    const query = new BeginWith(text, values, name);
+    // The answer through the query's callback, not its 'end' and 'error' events: with
+    // query_timeout set, pg routes a failure (a read timeout, a connection cut or ended by a
+    // restart) only to the callback, never to 'error', and a listener on the events waited
+    // for ever (test/faults-restart.e2e-spec.ts).
+    (query as unknown as { callback: QueryCallback<R> }).callback = (error, results) => {
+      if (error) reject(error);
+      else resolve((Array.isArray(results) ? results[results.length - 1] : results!).rows);
+    };
     // pg answers one result per statement: START TRANSACTION's, then the statement's.
-    query.on('end', (results: QueryResult<R> | QueryResult<R>[]) =>
-      resolve((Array.isArray(results) ? results[results.length - 1] : results).rows),
-    );
-    query.on('error', reject);
+    client.query(query);
   });
 }
+
+type QueryCallback<R extends QueryResultRow> = (
+  error: Error | null,
+  results?: QueryResult<R> | QueryResult<R>[],
+) => void;
