@@ -30,6 +30,7 @@ import { TakingPartCounted1764080000000 } from './1764080000000-taking-part-coun
 import { ActorConfirmedInTransaction1764090000000 } from './1764090000000-actor-confirmed-in-transaction';
 import { OneCommitmentAtATime1764100000000 } from './1764100000000-one-commitment-at-a-time';
 import { MilestonesDoneAfter1764110000000 } from './1764110000000-milestones-done-after';
+import { SavingsSums1764120000000 } from './1764120000000-savings-sums';
 
 export const MIGRATIONS = [
   Foundation1763850000000,
@@ -60,4 +61,5 @@ export const MIGRATIONS = [
   ActorConfirmedInTransaction1764090000000,
   OneCommitmentAtATime1764100000000,
   MilestonesDoneAfter1764110000000,
+  SavingsSums1764120000000,
 ];

@@ -36,6 +36,11 @@ const SUMS = `coalesce(sum(s.planned_pence), 0)::float8 AS "plannedPence",
   coalesce(sum(s.realised_pence), 0)::float8 AS "realisedPence",
   coalesce(sum(s.planned_pence) FILTER (WHERE s.cashable), 0)::float8 AS "cashablePlannedPence",
   coalesce(sum(s.realised_pence) FILTER (WHERE s.cashable), 0)::float8 AS "cashableRealisedPence"`;
+/** The same totals from savings_sums, the lines summed ahead. */
+const SUMMED = `coalesce(sum(s.planned_pence), 0)::float8 AS "plannedPence",
+  coalesce(sum(s.realised_pence), 0)::float8 AS "realisedPence",
+  coalesce(sum(s.cashable_planned_pence), 0)::float8 AS "cashablePlannedPence",
+  coalesce(sum(s.cashable_realised_pence), 0)::float8 AS "cashableRealisedPence"`;
 /** A savings line carries its workstream's keys, so the workstreams' rule applies to it directly. */
 const SAVINGS_POLICY_COLUMNS = {
   partnershipId: 's.partnership_id',
@@ -141,9 +146,13 @@ export class InsightsService {
       where.push(`${column} = $${params.length}`);
     }
     const groups = TOTAL_GROUPS.filter((g) => (query.groupBy ?? TOTAL_GROUPS).includes(g));
-    const from = `savings_lines s WHERE ${where.join(' AND ')}`;
     const [total] = await this.txHost.tx.query<SavingsTotalDto[]>(
-      `SELECT ${SUMS} FROM ${from}`,
+      // Summed ahead by partnership or owning council and year (migration 1764120000000), so
+      // the total reads a row per partnership, not every line; by workstream or council, the
+      // lines themselves. The same condition on the same key columns either way.
+      query.workstreamId === undefined && query.councilId === undefined
+        ? `SELECT ${SUMMED} FROM savings_sums s WHERE ${where.join(' AND ')}`
+        : `SELECT ${SUMS} FROM savings_lines s WHERE ${where.join(' AND ')}`,
       params,
     );
     // A page of groups in the groups' order, by keyset: the lines after the last group shown.

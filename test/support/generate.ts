@@ -162,6 +162,7 @@ const BULK_TRIGGERS: Record<string, string[]> = {
     'savings_lines_audit',
     'savings_lines_keys',
     'savings_lines_on_behalf',
+    'savings_lines_sums', // DERIVED below: savings_sums
   ],
   audit_events: ['audit_events_append_only'],
   workstream_visibility: ['workstream_visibility_part'], // DERIVED below fills part itself
@@ -200,6 +201,24 @@ const DERIVED: { name: string; present: string; fill: string }[] = [
                   w.phase, r = ANY (w.lead_council_ids), c.dues, c.high,
                   (SELECT p.status FROM workstream_participants p WHERE p.workstream_id = w.id AND p.council_id = r)
              FROM counts c JOIN workstreams w ON w.id = c.id CROSS JOIN LATERAL workstream_readers(w) r`,
+  },
+  {
+    name: 'savings_sums',
+    present: `SELECT 1 FROM information_schema.tables WHERE table_name = 'savings_sums'`,
+    // As the migration's backfill, added to the sums of what was there before.
+    fill: `INSERT INTO savings_sums AS t (partnership_id, owner_council_id, financial_year, planned_pence,
+                                      realised_pence, cashable_planned_pence, cashable_realised_pence, lines)
+           SELECT partnership_id, owner_council_id, financial_year,
+                  sum(planned_pence), sum(realised_pence),
+                  coalesce(sum(planned_pence) FILTER (WHERE cashable), 0),
+                  coalesce(sum(realised_pence) FILTER (WHERE cashable), 0), count(*)
+             FROM savings_lines WHERE workstream_id IN (SELECT id FROM gen_ws) GROUP BY 1, 2, 3
+           ON CONFLICT (partnership_id, owner_council_id, financial_year) DO UPDATE SET
+             planned_pence = t.planned_pence + EXCLUDED.planned_pence,
+             realised_pence = t.realised_pence + EXCLUDED.realised_pence,
+             cashable_planned_pence = t.cashable_planned_pence + EXCLUDED.cashable_planned_pence,
+             cashable_realised_pence = t.cashable_realised_pence + EXCLUDED.cashable_realised_pence,
+             lines = t.lines + EXCLUDED.lines`,
   },
 ];
 
