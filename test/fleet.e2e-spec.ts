@@ -14,6 +14,7 @@
  */
 import request from 'supertest';
 import { Client } from 'pg';
+import PgBoss from 'pg-boss';
 import { JobQueue } from '../src/jobs/job-queue';
 import { withClient } from '../src/database/database-urls';
 import { PgBouncer, fleetInstance, pgbouncerBinary } from './support/pgbouncer';
@@ -289,20 +290,15 @@ describeWithPgBouncer('the service as a fleet behind PgBouncer (transaction mode
     );
   });
 
-  it('runs a job asked of all three processes at once exactly once, through PgBouncer', async () => {
-    const pending = await queryAs<{ n: number }>(
-      db.appUrl,
-      PLATFORM_ADMIN_SETTINGS,
-      `SELECT count(*)::int AS n FROM agreements WHERE status = 'under_review'`,
-    );
-    expect(pending[0].n).toBe(0);
+  /** An active agreement of B&NES and North Somerset whose review date has passed. */
+  async function dueAgreement(reference: string): Promise<string> {
     const created = await call(
       next(),
       banesOfficer,
       'post',
       '/agreements',
       {
-        reference: 'FLEET/due',
+        reference,
         title: 'Co-operation agreement with North Somerset Council',
         purposes: ['Improve services'],
         legalBasis: ['Local Government Act 2000, section 2'],
@@ -326,6 +322,26 @@ describeWithPgBouncer('the service as a fleet behind PgBouncer (transaction mode
       };
       await call(next(), admin, 'post', `/agreements/${id}/sign`, signature, 200);
     }
+    return id;
+  }
+
+  const reviewEvents = (id: string) =>
+    queryAs(
+      db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      `SELECT request_id FROM audit_events
+        WHERE entity_type = 'agreements' AND entity_id = $1 AND after ->> 'status' = 'under_review'`,
+      [id],
+    );
+
+  it('runs a job asked of all three processes at once exactly once, through PgBouncer', async () => {
+    const pending = await queryAs<{ n: number }>(
+      db.appUrl,
+      PLATFORM_ADMIN_SETTINGS,
+      `SELECT count(*)::int AS n FROM agreements WHERE status = 'under_review'`,
+    );
+    expect(pending[0].n).toBe(0);
+    const id = await dueAgreement('FLEET/due');
     const mailsBefore = fleet.map((t) => new Outbox(t).mails().length);
 
     await Promise.all(fleet.map((t) => t.app.get(JobQueue).send('agreement-reviews')));
@@ -342,14 +358,7 @@ describeWithPgBouncer('the service as a fleet behind PgBouncer (transaction mode
     }
     expect(states).toEqual(['completed', 'completed', 'completed']);
 
-    const events = await queryAs(
-      db.appUrl,
-      PLATFORM_ADMIN_SETTINGS,
-      `SELECT request_id FROM audit_events
-        WHERE entity_type = 'agreements' AND entity_id = $1 AND after ->> 'status' = 'under_review'`,
-      [id],
-    );
-    expect(events).toHaveLength(1);
+    expect(await reviewEvents(id)).toHaveLength(1);
     await sleep(300);
     const mails = fleet
       .flatMap((t, i) => new Outbox(t).mails().slice(mailsBefore[i]))
@@ -367,4 +376,41 @@ describeWithPgBouncer('the service as a fleet behind PgBouncer (transaction mode
         `${mails.length} mails); jwh_jobs server connections: ${servers.jwh_jobs ?? 0}`,
     );
   });
+
+  it('runs a scheduled job once per tick with three processes up, through PgBouncer', async () => {
+    const id = await dueAgreement('FLEET/cron');
+    const since = new Date();
+    const jobs = () =>
+      withClient(db.ownerUrl, (client) =>
+        client.query<{ id: string; state: string; minute: string }>(
+          `SELECT id, state, date_trunc('minute', created_on)::text AS minute FROM pgboss.job
+            WHERE name = 'agreement-reviews' AND created_on > $1 ORDER BY created_on`,
+          [since],
+        ),
+      );
+    // Every minute, for this test: each process's pg-boss looks at the schedules every 30 s
+    // and all three may decide to send the tick; pg-boss sends it once (a singleton per minute).
+    const queue: unknown = fleet[0].app.get(JobQueue);
+    const boss = (queue as { boss: PgBoss }).boss;
+    await boss.schedule('agreement-reviews', '* * * * *', {}, { tz: 'Europe/London' });
+    try {
+      let rows: { id: string; state: string; minute: string }[] = [];
+      for (let i = 0; i < 120 && !rows.some((r) => r.state === 'completed'); i++) {
+        rows = (await jobs()).rows;
+        await sleep(1000);
+      }
+      expect(rows.some((r) => r.state === 'completed')).toBe(true);
+      expect(await reviewEvents(id)).toHaveLength(1);
+      rows = (await jobs()).rows;
+      const perMinute = new Map<string, number>();
+      for (const r of rows) perMinute.set(r.minute, (perMinute.get(r.minute) ?? 0) + 1);
+      expect([...perMinute.values()].every((n) => n === 1)).toBe(true);
+      console.log(
+        `Fleet: the scheduled sweep, due every minute with ${fleet.length} processes up, ` +
+          `ran ${rows.length} time(s) in ${perMinute.size} minute(s); 1 audit event`,
+      );
+    } finally {
+      await boss.schedule('agreement-reviews', '15 6 * * *', {}, { tz: 'Europe/London' });
+    }
+  }, 180_000);
 });

@@ -101,6 +101,14 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
 }
 
 /**
+ * pg-boss's own queue for the cron ticks: each process's clock sends a tick there once a
+ * minute (once, however many processes, a singleton), and its worker sends the scheduled job.
+ * pg-boss makes it as it starts, which the job role may not (it creates no partition): without
+ * it made here, no scheduled job ever ran.
+ */
+const CRON_QUEUE = '__pgboss__send-it';
+
+/**
  * Installs or upgrades pg-boss's tables and the service's queues, as the owner, and lets the
  * job role use them (it cannot create tables: queues are partitions the owner makes).
  */
@@ -115,8 +123,8 @@ export async function installJobQueue(ownerUrl: string): Promise<void> {
   boss.on('error', () => undefined);
   await boss.start();
   try {
-    for (const queue of Object.values(QUEUES)) {
-      if (!(await boss.getQueue(queue.name))) await boss.createQueue(queue.name);
+    for (const name of [...Object.values(QUEUES).map((queue) => queue.name), CRON_QUEUE]) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name);
     }
   } finally {
     await boss.stop({ graceful: false, wait: true });
