@@ -80,6 +80,11 @@ export function unavailableReason(exception: unknown): string | undefined {
   if (code.startsWith('08')) return 'The database connection failed';
   if (/timeout exceeded when trying to connect/.test(message))
     return 'The service is busy: no database connection came free in time';
+  // TypeORM releases a request's connection when pg reports it failed between two statements
+  // (a restart's 57P01 arriving while idle in the transaction); the next statement then finds
+  // it released (test/faults-restart.e2e-spec.ts).
+  if (/^Database connection provided by a query runner was already released/.test(message))
+    return 'The database connection failed';
   if (
     UNAVAILABLE_SYSTEM.has(code) ||
     /^Connection terminated|^Query read timeout|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end/.test(
