@@ -45,7 +45,9 @@ describe('graceful stop', () => {
     const lines: string[] = [];
     const stopped = gracefulStop(t.app, { drainMs: 1500, timeoutMs: 15000 }, (l) => lines.push(l));
     // Draining: not ready, still alive, still serving.
-    expect(await status('/health/ready').catch((e: Error) => `ready: ${String(e.cause)}`)).toBe(503);
+    expect(await status('/health/ready').catch((e: Error) => `ready: ${String(e.cause)}`)).toBe(
+      503,
+    );
     expect(await status('/health/live')).toBe(200);
     const served = await call(t, officer, 'get', `/workstreams/${ws.id}`);
     expect(served.status).toBe(200);
