@@ -82,8 +82,12 @@ export function unavailableReason(exception: unknown): string | undefined {
     return 'The service is busy: no database connection came free in time';
   // TypeORM releases a request's connection when pg reports it failed between two statements
   // (a restart's 57P01 arriving while idle in the transaction); the next statement then finds
-  // it released (test/faults-restart.e2e-spec.ts).
-  if (/^Database connection provided by a query runner was already released/.test(message))
+  // it released, or its COMMIT does, which was then never sent (test/faults-restart.e2e-spec.ts).
+  if (
+    /^Database connection provided by a query runner was already released|^Query runner already released/.test(
+      message,
+    )
+  )
     return 'The database connection failed';
   if (
     UNAVAILABLE_SYSTEM.has(code) ||
