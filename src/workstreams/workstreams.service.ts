@@ -26,8 +26,10 @@ const COLUMNS = `w.id, w.title, w.service_area AS "serviceArea", w.description, 
   CASE WHEN w.partnership_id IS NULL THEN 'private' ELSE 'shared' END AS visibility,
   w.partnership_id AS "partnershipId", w.owner_council_id AS "ownerCouncilId",
   w.lead_council_ids AS "leadCouncilIds",
-  (SELECT coalesce(json_agg(json_build_object('id', c.id, 'name', c.name) ORDER BY l.n), '[]')
-     FROM unnest(w.lead_council_ids) WITH ORDINALITY AS l (id, n) JOIN councils c ON c.id = l.id)
+  (SELECT coalesce(json_agg(json_build_object('id', l.id,
+                                               'name', (SELECT c.name FROM councils c WHERE c.id = l.id))
+                            ORDER BY l.n), '[]')
+     FROM unnest(w.lead_council_ids) WITH ORDINALITY AS l (id, n))
     AS "leadCouncils",
   w.current_rag AS rag,
   w.latest_status AS "latestStatus",
