@@ -97,16 +97,18 @@ async function runList(client: PoolClient, actor: Actor): Promise<string> {
 
 /** The service's mapping (WorkstreamsService.list and shownOfficer, pageOf). */
 function page(actor: Actor, rows: Row[]): { data: Row[]; nextCursor: string | null } {
-  const data: Row[] = rows.slice(0, LIMIT).map(({ sort_at: _sortAt, leadOfficerRow, ...row }) => {
-    const officer = leadOfficerRow as Row | null;
-    if (!officer) return { ...row, leadOfficer: null };
-    const shown = Object.fromEntries(
-      LEAD_OFFICER_FIELDS.filter(
-        (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.councilId),
-      ).map((f) => [f, officer[f]]),
-    );
-    return { ...row, leadOfficer: { jobTitle: null, ...shown } };
-  });
+  const data: Row[] = rows
+    .slice(0, LIMIT)
+    .map(({ sort_at: _sortAt, officer_key: _key, leadOfficerRow, ...row }) => {
+      const officer = leadOfficerRow as Row | null;
+      if (!officer) return { ...row, leadOfficer: null };
+      const shown = Object.fromEntries(
+        LEAD_OFFICER_FIELDS.filter(
+          (f) => officer[f] != null && (f !== 'email' || officer.councilId === actor.councilId),
+        ).map((f) => [f, officer[f]]),
+      );
+      return { ...row, leadOfficer: { jobTitle: null, ...shown } };
+    });
   const last = data[data.length - 1];
   return {
     data,

@@ -57,51 +57,62 @@ export const HIGH_RISK_SCORE = 15;
  * database's today, and the statement says only what that needs (it is planned per request).
  */
 function dashboardSql(visible: string, savingsVisible: string, today: boolean): string {
-  const asAtToday = (now: string, then: string) =>
-    today ? now : `CASE WHEN $2::date >= current_date THEN ${now} ELSE ${then} END`;
-  // As at today or later the RAG is the workstream's current one, which the status trigger
-  // keeps as the latest update's (none reports on a day after today).
-  const rag = asAtToday(
-    't.current_rag',
-    `(SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
-       ORDER BY s.as_at DESC, s.seq DESC LIMIT 1)`,
-  );
-  // Overdue as at today or later: the open milestones due before the date, counted from each
-  // row's sorted due dates, and those done only after it (a handful, from a partial index by
-  // completion date, kept if they are the council's). As at an earlier
-  // date: every overdue one from the milestones themselves.
-  const openOverdue = asAtToday(
-    'coalesce(sum(width_bucket($2::date - 1, open_milestone_dues)), 0)::int',
-    '0',
-  );
-  const otherOverdue = asAtToday(
-    `(SELECT count(*)::int FROM milestones m
-       WHERE m.status = 'done' AND m.completed_on > m.due_on AND m.due_on < $2::date
-         AND m.completed_on > $2::date AND m.workstream_id IN (SELECT id FROM mine))`,
-    `(SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
-       WHERE ${overdueAsOf('$2::date')})`,
-  );
-  return `WITH taking_part AS (
-      SELECT v.workstream_id AS id, v.phase, v.rag AS current_rag,
-             CASE WHEN v.leads THEN 'lead' ELSE v.part END AS part,
-             v.open_milestone_dues, v.open_high_risks
-        FROM workstream_visibility v
-       WHERE v.council_id = $1 AND (v.leads OR v.part IS NOT NULL) AND ${visible}),
-    mine AS (
-      SELECT t.id, t.phase, t.part, t.open_milestone_dues, t.open_high_risks, ${rag} AS rag
-        FROM taking_part t),
-    groups AS (
-      SELECT coalesce(rag, 'none') AS rag, phase, part, count(*)::int AS n, ${openOverdue} AS overdue,
-             coalesce(sum(open_high_risks), 0)::int AS high
-        FROM mine GROUP BY 1, 2, 3)
-    SELECT g.rag, g.phase, g.part, g.n, g.overdue, g.high, extra.overdue AS "overdueElse", extra.savings,
-           extra.council_name AS "councilName"
-      FROM (SELECT ${otherOverdue} AS overdue,
+  const takingPart = `v.council_id = $1 AND (v.leads OR v.part IS NOT NULL) AND ${visible}`;
+  const extra = (overdue: string) => `(SELECT ${overdue} AS overdue,
                    (SELECT c.name FROM councils c WHERE c.id = $1) AS council_name,
                    (SELECT json_build_object('plannedPence', coalesce(sum(s.planned_pence), 0)::float8,
                                              'realisedPence', coalesce(sum(s.realised_pence), 0)::float8)
                       FROM savings_lines s
-                     WHERE s.council_id = $1 AND s.financial_year = $3 AND ${savingsVisible}) AS savings) extra
+                     WHERE s.council_id = $1 AND s.financial_year = $3 AND ${savingsVisible}) AS savings) extra`;
+  const shown = `g.rag, g.phase, g.part, g.n, g.overdue, g.high, extra.overdue AS "overdueElse", extra.savings,
+           extra.council_name AS "councilName"`;
+  if (today) {
+    // As at today the RAG is the workstream's current one, which the status trigger keeps as
+    // the latest update's; the open milestones due before today are counted from each row's
+    // sorted due dates, and those done only after today (a handful, from a partial index by
+    // completion date) are kept if they are the council's, by its row's primary key. The
+    // rows are grouped as the index reads them, never first gathered in a CTE.
+    return `WITH groups AS (
+      SELECT coalesce(v.rag, 'none') AS rag, v.phase, CASE WHEN v.leads THEN 'lead' ELSE v.part END AS part,
+             count(*)::int AS n,
+             coalesce(sum(width_bucket($2::date - 1, v.open_milestone_dues)), 0)::int AS overdue,
+             coalesce(sum(v.open_high_risks), 0)::int AS high
+        FROM workstream_visibility v WHERE ${takingPart} GROUP BY 1, 2, 3)
+    SELECT ${shown}
+      FROM ${extra(`(SELECT count(*)::int FROM milestones m
+       WHERE m.status = 'done' AND m.completed_on > m.due_on AND m.due_on < $2::date
+         AND m.completed_on > $2::date
+         AND EXISTS (SELECT 1 FROM workstream_visibility v
+                      WHERE v.workstream_id = m.workstream_id AND ${takingPart}))`)}
+      LEFT JOIN groups g ON true`;
+  }
+  // As at a date: from that date on, as today (the CASEs); before it, the RAG reported on or
+  // before it and every milestone overdue as at it, from the milestones themselves.
+  const rag = `CASE WHEN $2::date >= current_date THEN t.current_rag
+    ELSE (SELECT s.rag FROM status_updates s WHERE s.workstream_id = t.id AND s.as_at <= $2::date
+           ORDER BY s.as_at DESC, s.seq DESC LIMIT 1) END`;
+  return `WITH taking_part AS (
+      SELECT v.workstream_id AS id, v.phase, v.rag AS current_rag,
+             CASE WHEN v.leads THEN 'lead' ELSE v.part END AS part,
+             v.open_milestone_dues, v.open_high_risks
+        FROM workstream_visibility v WHERE ${takingPart}),
+    mine AS (
+      SELECT t.id, t.phase, t.part, t.open_milestone_dues, t.open_high_risks, ${rag} AS rag
+        FROM taking_part t),
+    groups AS (
+      SELECT coalesce(rag, 'none') AS rag, phase, part, count(*)::int AS n,
+             CASE WHEN $2::date >= current_date
+                  THEN coalesce(sum(width_bucket($2::date - 1, open_milestone_dues)), 0)::int
+                  ELSE 0 END AS overdue,
+             coalesce(sum(open_high_risks), 0)::int AS high
+        FROM mine GROUP BY 1, 2, 3)
+    SELECT ${shown}
+      FROM ${extra(`CASE WHEN $2::date >= current_date
+         THEN (SELECT count(*)::int FROM milestones m
+                WHERE m.status = 'done' AND m.completed_on > m.due_on AND m.due_on < $2::date
+                  AND m.completed_on > $2::date AND m.workstream_id IN (SELECT id FROM mine))
+         ELSE (SELECT count(*)::int FROM milestones m JOIN mine ON mine.id = m.workstream_id
+                WHERE ${overdueAsOf('$2::date')}) END`)}
       LEFT JOIN groups g ON true`;
 }
 

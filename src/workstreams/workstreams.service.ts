@@ -33,7 +33,8 @@ const COLUMNS = `w.id, w.title, w.service_area AS "serviceArea", w.description, 
     AS "leadCouncils",
   w.current_rag AS rag,
   w.latest_status AS "latestStatus",
-  w.version, ${isoTimestamp('w.created_at', 'createdAt')}, ${isoTimestamp('w.updated_at', 'updatedAt')}`;
+  w.version, ${isoTimestamp('w.created_at', 'createdAt')}, ${isoTimestamp('w.updated_at', 'updatedAt')},
+  w.lead_officer_id AS officer_key`;
 
 const FIELDS = {
   title: 'title',
@@ -328,7 +329,7 @@ export class WorkstreamsService {
    * platform admins see the email too, partner councils only the name and job title.
    */
   private shownOfficer(actor: Actor, row: RowWithOfficer): WorkstreamDto {
-    const { sort_at: _sortAt, leadOfficerRow: officer, ...workstream } = row;
+    const { sort_at: _sortAt, officer_key: _key, leadOfficerRow: officer, ...workstream } = row;
     if (!officer) return { ...workstream, leadOfficer: null };
     const subject = asSubject('User', { ...officer, leadOfficerIn: workstream.partnershipId });
     const fields = permittedFieldsOf(actor.ability, 'read', subject, {
@@ -346,11 +347,14 @@ export class WorkstreamsService {
 
 /**
  * Workstream rows (a statement selecting COLUMNS) with each one's lead officer, as
- * `workstream_lead_officers` answers for the caller, in one statement.
+ * `workstream_lead_officers` answers for the caller, in one statement. Only the rows that name
+ * an officer are passed: the definer function costs about 0.3 ms to call with ids it finds
+ * nothing for (a first page at the large scale named none: 1.8 ms of execution became 1.45).
  */
 function withLeadOfficer(rows: string, orderBy: string): string {
   return `WITH page AS (${rows}),
-    officers AS (SELECT * FROM workstream_lead_officers(ARRAY(SELECT id FROM page)))
+    officers AS (SELECT * FROM workstream_lead_officers(
+      ARRAY(SELECT id FROM page WHERE officer_key IS NOT NULL)))
     SELECT page.*, CASE WHEN o.user_id IS NOT NULL THEN json_build_object(
              'id', o.user_id, 'councilId', o.council_id, 'name', o.name, 'jobTitle', o.job_title,
              'email', o.email) END AS "leadOfficerRow"
@@ -359,6 +363,7 @@ function withLeadOfficer(rows: string, orderBy: string): string {
 
 type RowWithOfficer = WorkstreamRow & {
   sort_at?: Date;
+  officer_key: string | null;
   leadOfficerRow: (LeadOfficerDto & { councilId: string }) | null;
 };
 
