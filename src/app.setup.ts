@@ -1,8 +1,7 @@
 /**
  * Builds the HTTP application the same way for `main.ts` and the tests: Fastify, the
- * `/api/v1` prefix, validation, problem+json errors, helmet, CORS, request ids, Swagger.
+ * `/api/v1` prefix, validation, problem+json errors, security headers, CORS, request ids, Swagger.
  */
-import helmet from '@fastify/helmet';
 import {
   LoggerService,
   NotFoundException,
@@ -17,8 +16,8 @@ import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import {
-  HELMET_OPTIONS,
   MAX_PARAM_LENGTH,
+  SECURITY_HEADERS,
   clientErrorHandler,
   frameworkErrors,
   refuseLongUrl,
@@ -136,8 +135,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       exceptionFactory: (errors) => new ValidationProblem(fieldErrors(errors)),
     }),
   );
-  await app.register(helmet, HELMET_OPTIONS);
-  // After helmet's own onRequest hooks, so that this refusal carries its headers too.
+  // The security headers (helmet's, for HELMET_OPTIONS) on every answer, from one constant.
+  adapter.getInstance().addHook('onRequest', (_request, reply, done) => {
+    void reply.headers(SECURITY_HEADERS);
+    done();
+  });
+  // After the security headers' hook, so that this refusal carries them too.
   adapter.getInstance().addHook('onRequest', refuseLongUrl);
   adapter.getInstance().addHook('onRequest', docsAssetsOnly);
   app.enableCors({
