@@ -25,9 +25,14 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
+/**
+ * `-M prepared`: each command is prepared once per connection and executed with its
+ * variables (`-D name=value`) as bind parameters, as the service sends its statements.
+ */
 export async function pgbench(options: {
   url: string;
   script: string;
+  variables?: Record<string, string>;
   clients: number;
   seconds: number;
   workDir: string;
@@ -46,6 +51,10 @@ export async function pgbench(options: {
       '-T',
       String(options.seconds),
     ];
+    args.push('-M', 'prepared');
+    for (const [name, value] of Object.entries(options.variables ?? {})) {
+      args.push('-D', `${name}=${value}`);
+    }
     args.push('-f', scriptFile, '-l', `--log-prefix=${join(dir, 'log')}`, options.url);
     const { stdout } = await run(PGBENCH, args, { maxBuffer: 16 * 1024 * 1024 }).catch(
       (error: Error & { stderr?: string }) => {

@@ -12,7 +12,8 @@
  *    (bench/capture-sql.ts) and starts bench/plain-server.ts, a plain Node `http` + `pg`
  *    server running that same SQL, checking once that it answers the same bytes;
  * 4. runs rounds (3 by default): each round re-captures (the settings proof lives 600 s) and
- *    measures, one after the other, pgbench of the list's SQL as jwh_app, pgbench of the
+ *    measures, one after the other, pgbench of the list's SQL as jwh_app (prepared, its values
+ *    bound, as the service sends it: test/bench/capture.ts), pgbench of the
  *    "bare page" (the same 50 rows by primary key, as a superuser: no RLS, no visibility),
  *    the plain server's list, and the service's routes under autocannon (16 connections, from
  *    this process), then the dashboard's SQL with pgbench on one client (its ms/request);
@@ -37,7 +38,7 @@ import { settingsStatement } from '../../src/tenancy/tenant-transaction.adapter'
 import { ARGON2_OPTIONS } from '../../src/users/password.service';
 import { Scale, SCALE_WORKSTREAMS, generateAtScale } from '../support/generate';
 import { PLATFORM_ADMIN_SETTINGS, beginAs } from '../support/test-database';
-import { capture, pgbenchScript } from './capture';
+import { PgbenchScript, capture, pgbenchScript } from './capture';
 import { pgbench } from './pgbench';
 import {
   Child,
@@ -401,12 +402,12 @@ async function loadHttp(bench: Bench, target: Child, scenario: HttpScenario): Pr
 async function loadPgbench(
   bench: Bench,
   url: string,
-  script: string,
+  { script, variables }: PgbenchScript,
   clients: number,
   seconds: number,
 ) {
   return withCpu(bench, undefined, async () => {
-    const r = await pgbench({ url, script, clients, seconds, workDir: bench.workDir });
+    const r = await pgbench({ url, script, variables, clients, seconds, workDir: bench.workDir });
     return {
       rps: r.tps,
       p50: r.p50,
@@ -478,7 +479,13 @@ async function runRounds(
       'bare page',
       'pgbench',
       true,
-      await loadPgbench(bench, bare.url, bare.script, connections, seconds),
+      await loadPgbench(
+        bench,
+        bare.url,
+        { script: bare.script, variables: {} },
+        connections,
+        seconds,
+      ),
     );
     if (bench.plain) {
       const plainList = { name: 'list (first page)', read: true, path: `${API}/workstreams` };
@@ -499,7 +506,7 @@ async function runRounds(
     );
     const dashboardSql = await pgbench({
       url: bench.database.appUrl,
-      script: pgbenchScript(dashboard.statements, appUser),
+      ...pgbenchScript(dashboard.statements, appUser),
       clients: 1,
       seconds: 3,
       workDir: bench.workDir,
