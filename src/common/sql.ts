@@ -28,10 +28,21 @@ export function assignments(
     });
 }
 
-/** The database's today as `YYYY-MM-DD`: one clock for every date the service records. */
+/**
+ * Each open request transaction's today, by its EntityManager, as its settings statement
+ * answered it (src/tenancy/tenant-transaction.adapter.ts).
+ */
+export const transactionToday = new WeakMap<object, string>();
+
+/**
+ * The database's today as `YYYY-MM-DD`: one clock for every date the service records. In a
+ * request's transaction, the date its settings statement answered (the same `current_date`).
+ */
 export async function databaseToday(tx: {
   query: <T>(sql: string) => Promise<T>;
 }): Promise<string> {
+  const today = transactionToday.get(tx);
+  if (today) return today;
   const [row] = await tx.query<{ today: string }[]>(
     `SELECT to_char(current_date, 'YYYY-MM-DD') AS today`,
   );
