@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale small|large|huge] [--rounds 3] [--seconds 5]`: the benchmark of
+ * `npm run bench [-- --scale small|large|huge] [--rounds 3] [--seconds 5] [--keep]`: the benchmark of
  * record (issue 16).
  *
  * What it does, in one run on one database (a fresh embedded PostgreSQL, or a scratch database
@@ -70,6 +70,8 @@ const API = '/api/v1';
 
 interface Options {
   scale: Scale;
+  /** Leaves the database running after the run, for EXPLAIN and profiling, until Ctrl-C. */
+  keep: boolean;
   rounds: number;
   seconds: number;
   connections: number;
@@ -85,6 +87,7 @@ function parseArgs(argv: string[]): Options {
   return {
     scale,
     rounds: Number(value('rounds') ?? 3),
+    keep: argv.includes('--keep'),
     seconds: Number(value('seconds') ?? 5),
     connections: 16,
   };
@@ -177,6 +180,7 @@ async function main(options: Options): Promise<boolean> {
     return report.targets.every((t) => t.met !== false);
   } finally {
     await stopAll();
+    if (options.keep && database) await heldUntilInterrupted(database);
     await database?.embedded?.stop().catch(() => undefined);
     if (external)
       await withClient(external, (c) =>
@@ -186,6 +190,20 @@ async function main(options: Options): Promise<boolean> {
       );
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** `--keep`: prints how to reach the database and waits for SIGINT or SIGTERM. */
+async function heldUntilInterrupted(database: PreparedDatabase): Promise<void> {
+  const name = new URL(database.ownerUrl).pathname.slice(1);
+  const superuser = database.embedded?.superuserUrl(name);
+  process.stdout.write(
+    `Kept (Ctrl-C to stop): owner ${database.ownerUrl}\n  app ${database.appUrl}\n` +
+      (superuser ? `  superuser ${superuser}\n` : ''),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 async function addBenchUser(ownerUrl: string, secret: string, councilId: string): Promise<void> {
