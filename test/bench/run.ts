@@ -200,10 +200,13 @@ async function heldUntilInterrupted(database: PreparedDatabase): Promise<void> {
     `Kept (Ctrl-C to stop): owner ${database.ownerUrl}\n  app ${database.appUrl}\n` +
       (superuser ? `  superuser ${superuser}\n` : ''),
   );
+  // A signal listener alone does not keep Node's event loop alive: the timer does.
+  const alive = setInterval(() => undefined, 60_000);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  clearInterval(alive);
 }
 
 async function addBenchUser(ownerUrl: string, secret: string, councilId: string): Promise<void> {
