@@ -48,6 +48,9 @@ export function pgbenchScript(statements: CapturedStatement[], user: string): Pg
   const variables: Record<string, string> = {};
   let next = 0;
   const bind = (value: string) => {
+    if (/[\n\0]/.test(value)) {
+      throw new Error('a captured value holds a line break, which pgbench -D cannot pass');
+    }
     const name = `v${++next}`;
     variables[name] = value;
     return `:${name}`;
@@ -67,9 +70,6 @@ export function pgbenchScript(statements: CapturedStatement[], user: string): Pg
       })
       .replace(/\s*;?\s*$/, '')
       .replace(/\s*\n\s*/g, ' ');
-    if (Object.values(variables).some((v) => /[\n\0]/.test(v))) {
-      throw new Error('a captured value holds a line break, which pgbench -D cannot pass');
-    }
     return s.begins
       ? `\\startpipeline\nSTART TRANSACTION;\n${text};\n\\endpipeline\n`
       : `${text};\n`;

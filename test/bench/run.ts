@@ -441,12 +441,12 @@ async function loadPgbench(
 }
 
 /** The bare page: the list's 50 rows by primary key, no visibility, no row-level security. */
-function barePage(bench: Bench, listBody: string): { url: string; script: string } {
+function barePage(bench: Bench, listBody: string): PgbenchScript & { url: string } {
   const ids = (JSON.parse(listBody) as { data: { id: string }[] }).data.map((w) => w.id);
   const select =
     `SELECT w.* FROM workstreams w WHERE w.id = ANY ('{${ids.join(',')}}'::uuid[]) ` +
     `ORDER BY w.updated_at DESC, w.id DESC LIMIT 50;\n`;
-  if (bench.superuserUrl) return { url: bench.superuserUrl, script: select };
+  if (bench.superuserUrl) return { url: bench.superuserUrl, script: select, variables: {} };
   // No superuser (an external server): the owner as a platform admin, RLS's cheapest arm.
   const [sql, values] = settingsStatement(new SettingsProver(bench.secret), {
     userId: PLATFORM_ADMIN_SETTINGS.userId ?? '',
@@ -456,7 +456,11 @@ function barePage(bench: Bench, listBody: string): { url: string; script: string
     requestId: 'bench',
   });
   const literal = sql.replace(/\$(\d+)/g, (_, n: string) => `'${String(values[Number(n) - 1])}'`);
-  return { url: bench.database.ownerUrl, script: `BEGIN;\n${literal};\n${select}COMMIT;\n` };
+  return {
+    url: bench.database.ownerUrl,
+    script: `BEGIN;\n${literal};\n${select}COMMIT;\n`,
+    variables: {},
+  };
 }
 
 type Results = Map<string, { name: string; via: string; read: boolean; samples: Sample[] }>;
@@ -500,13 +504,7 @@ async function runRounds(
       'bare page',
       'pgbench',
       true,
-      await loadPgbench(
-        bench,
-        bare.url,
-        { script: bare.script, variables: {} },
-        connections,
-        seconds,
-      ),
+      await loadPgbench(bench, bare.url, bare, connections, seconds),
     );
     if (bench.plain) {
       const plainList = { name: 'list (first page)', read: true, path: `${API}/workstreams` };
